@@ -1,0 +1,33 @@
+GO      ?= go
+DATA    ?= ./data
+PKGS    ?= ./...
+
+.PHONY: deps build run test bench bench-pipeline lint fmt
+
+deps:
+	./scripts/install-deps
+
+build:
+	$(GO) build -o bin/repodelta ./cmd/repodelta
+
+# run: the main job on the embedded default (embedded broker, managed ClickHouse).
+run: deps build
+	./bin/repodelta --data-dir $(DATA) run --once
+
+# test: every test, against a real ClickHouse server and the embedded broker.
+test: deps
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 40m $(PKGS)
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+bench-pipeline: deps build
+	./scripts/bench-pipeline
+
+lint:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')

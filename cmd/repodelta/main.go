@@ -1,0 +1,5 @@
+// Command repodelta parses package repository indexes, publishes the
+// packages that changed, and projects them into ClickHouse.
+package main
+
+func main() {}
