@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/repodelta/repodelta/producers/formats"
+	"github.com/repodelta/repodelta/producers/input"
+)
+
+// Flag names, declared once.
+const (
+	flagDataDir      = "data-dir"
+	flagFormat       = "format"
+	flagJSON         = "json"
+	flagHashSeed     = "hash-seed"
+	flagMaxBytes     = "max-bytes"
+	flagInRelease    = "inrelease"
+	flagIndexPath    = "index-path"
+	flagOldHashSeed  = "old-hash-seed"
+	flagOldInRelease = "old-inrelease"
+	flagEvents       = "events"
+	flagMaxRemoval   = "max-removal-share"
+	flagMinPackages  = "min-packages"
+	flagForce        = "force"
+)
+
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: flagDataDir, Value: "./data", EnvVars: []string{"REPODELTA_DATA_DIR"},
+			Usage: "directory for state, the embedded broker's log and the managed ClickHouse"},
+	}
+}
+
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: flagFormat, Value: "debian", EnvVars: []string{"REPODELTA_FORMAT"},
+		Usage: fmt.Sprintf("index format (%v)", formats.Names())}
+}
+
+func seedFlag(name, usage string) cli.Flag {
+	return &cli.StringFlag{Name: name, Value: "0", EnvVars: []string{"REPODELTA_HASH_SEED"}, Usage: usage}
+}
+
+func inputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.Int64Flag{Name: flagMaxBytes, Value: 1 << 30, Usage: "largest decompressed index accepted, in bytes"},
+		&cli.StringFlag{Name: flagInRelease, Usage: "InRelease or Release file whose SHA256 list the index must match"},
+		&cli.StringFlag{Name: flagIndexPath, Value: "main/binary-amd64/Packages",
+			Usage: "the index's path in the release file (uncompressed name)"},
+	}
+}
+
+// parseSeed reads a hashing seed: decimal, or hex with 0x.
+func parseSeed(s string) (uint64, error) {
+	v, err := strconv.ParseUint(s, 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("parsing hashing seed %q: %w", s, err)
+	}
+	return v, nil
+}
+
+// formatOptions builds the parser options from the flags, for the index
+// whose release file is named by releaseFlag.
+func formatOptions(c *cli.Context, seedFlag, releaseFlag string) (formats.Options, error) {
+	seed, err := parseSeed(c.String(seedFlag))
+	if err != nil {
+		return formats.Options{}, err
+	}
+	opts := formats.Options{Seed: seed, Input: input.Options{MaxBytes: c.Int64(flagMaxBytes)}}
+	if rel := c.String(releaseFlag); rel != "" {
+		sum, err := releaseSHA256(c.Context, rel, c.String(flagIndexPath))
+		if err != nil {
+			return formats.Options{}, err
+		}
+		opts.Input.SHA256 = sum
+	}
+	return opts, nil
+}

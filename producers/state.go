@@ -1,0 +1,96 @@
+package producers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/repodelta/repodelta/events"
+)
+
+// State is a repository's last committed snapshot as the differ needs it:
+// the checksum, version and project of every package key, and every
+// project's packageset checksum with its keys. It holds no payloads, so a
+// repository of 70,000 packages costs a few megabytes.
+type State struct {
+	Repository events.Repository
+	// Sequence is the last committed snapshot's sequence (0: none yet).
+	Sequence uint64
+	// Seed is the hashing seed the checksums were computed with.
+	Seed     uint64
+	Time     time.Time
+	Packages map[string]PackageState
+	Projects map[string]*ProjectState
+}
+
+// PackageState is what the state keeps of one package.
+type PackageState struct {
+	Project  string
+	Version  string
+	Checksum events.Checksum
+}
+
+// ProjectState is one project's packageset in the state.
+type ProjectState struct {
+	Name     string
+	Checksum events.SetChecksum
+	Keys     []string
+}
+
+// NewState returns the empty state of a repository that has no committed
+// snapshot yet.
+func NewState(repo events.Repository) *State {
+	return &State{
+		Repository: repo,
+		Packages:   make(map[string]PackageState),
+		Projects:   make(map[string]*ProjectState),
+	}
+}
+
+// Put records a package, replacing what the key held before.
+func (s *State) Put(key string, p PackageState) {
+	s.Delete(key)
+	ps := s.Projects[p.Project]
+	if ps == nil {
+		// Clone: the caller's strings may point into a whole index stanza.
+		ps = &ProjectState{Name: strings.Clone(p.Project)}
+		s.Projects[ps.Name] = ps
+	}
+	p.Project = ps.Name
+	p.Version = strings.Clone(p.Version)
+	s.Packages[key] = p
+	ps.Checksum = ps.Checksum.Add(key, p.Checksum)
+	ps.Keys = append(ps.Keys, key)
+}
+
+// Delete removes a package; deleting an absent key does nothing.
+func (s *State) Delete(key string) {
+	old, ok := s.Packages[key]
+	if !ok {
+		return
+	}
+	delete(s.Packages, key)
+	ps := s.Projects[old.Project]
+	ps.Checksum = ps.Checksum.Remove(key, old.Checksum)
+	for i, k := range ps.Keys {
+		if k == key {
+			ps.Keys = append(ps.Keys[:i], ps.Keys[i+1:]...)
+			break
+		}
+	}
+	if len(ps.Keys) == 0 {
+		delete(s.Projects, old.Project)
+	}
+}
+
+// Checksum is the packageset checksum of the whole repository.
+func (s *State) Checksum() events.SetChecksum {
+	var sum events.SetChecksum
+	for _, p := range s.Projects {
+		sum = sum.Merge(p.Checksum)
+	}
+	return sum
+}
+
+// cloneString copies s, so that keeping it does not keep alive the index
+// stanza it may point into.
+func cloneString(s string) string { return strings.Clone(s) }

@@ -1,0 +1,226 @@
+package producers
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/repodelta/repodelta/events"
+)
+
+// ErrCorruptState is wrapped when a state file fails its checksum or does
+// not parse: rebuild it from the event log.
+var ErrCorruptState = errors.New("corrupt state file")
+
+const stateMagic = "RDSTATE1"
+
+// Store keeps each repository's last committed State as one file in a
+// directory. Save writes a temporary file, syncs it and renames it over the
+// old one, so a crash leaves either the old state or the new one, never a
+// mix; Load verifies a trailing checksum. Safe for concurrent use on
+// different repositories.
+type Store struct {
+	dir string
+}
+
+// NewStore returns a store in dir, creating it if needed.
+func NewStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating state directory: %w", err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+func (s *Store) path(repo events.Repository) string {
+	return filepath.Join(s.dir, strings.ReplaceAll(repo.ID(), "/", "_")+".state")
+}
+
+// Load returns the repository's committed state, or an empty one when it
+// has none.
+func (s *Store) Load(repo events.Repository) (*State, error) {
+	path := s.path(repo)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return NewState(repo), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading state: %w", err)
+	}
+	st, err := decodeState(data)
+	if err != nil {
+		return nil, fmt.Errorf("loading state %s: %w", path, err)
+	}
+	st.Repository.Name = repo.Name
+	return st, nil
+}
+
+// Save writes the state atomically.
+func (s *Store) Save(st *State) error {
+	path := s.path(st.Repository)
+	tmp, err := os.CreateTemp(s.dir, ".state-*")
+	if err != nil {
+		return fmt.Errorf("saving state: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err := encodeState(w, st); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving state %s: %w", path, err)
+	}
+	if err := errors.Join(w.Flush(), tmp.Sync(), tmp.Close()); err != nil {
+		return fmt.Errorf("saving state %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("saving state %s: %w", path, err)
+	}
+	return syncDir(s.dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// encodeState writes: magic, repository identity, sequence, seed, time,
+// package count, then key, project, version and checksum of each package in
+// key order, then the xxhash64 of everything before it.
+func encodeState(w io.Writer, st *State) error {
+	h := xxhash.New()
+	mw := io.MultiWriter(w, h)
+	var b []byte
+	b = append(b, stateMagic...)
+	r := st.Repository
+	b = appendStr(b, r.Family, r.Distribution, r.Release, r.Component, r.Architecture)
+	b = binary.AppendUvarint(b, st.Sequence)
+	b = binary.AppendUvarint(b, st.Seed)
+	b = binary.AppendVarint(b, st.Time.UnixNano())
+	b = binary.AppendUvarint(b, uint64(len(st.Packages)))
+	keys := make([]string, 0, len(st.Packages))
+	for k := range st.Packages {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		p := st.Packages[k]
+		b = appendStr(b, k, p.Project, p.Version)
+		b = binary.LittleEndian.AppendUint64(b, uint64(p.Checksum))
+		if len(b) > 1<<16 {
+			if _, err := mw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	if _, err := mw.Write(b); err != nil {
+		return err
+	}
+	_, err := w.Write(binary.LittleEndian.AppendUint64(nil, h.Sum64()))
+	return err
+}
+
+func appendStr(b []byte, ss ...string) []byte {
+	for _, s := range ss {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return b
+}
+
+func decodeState(data []byte) (*State, error) {
+	if len(data) < len(stateMagic)+8 || string(data[:len(stateMagic)]) != stateMagic {
+		return nil, fmt.Errorf("%w: bad header", ErrCorruptState)
+	}
+	body, trailer := data[:len(data)-8], data[len(data)-8:]
+	if xxhash.Sum64(body) != binary.LittleEndian.Uint64(trailer) {
+		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorruptState)
+	}
+	d := decoder{b: body[len(stateMagic):]}
+	var repo events.Repository
+	repo.Family, repo.Distribution, repo.Release = d.str(), d.str(), d.str()
+	repo.Component, repo.Architecture = d.str(), d.str()
+	st := NewState(repo)
+	st.Sequence, st.Seed = d.uvarint(), d.uvarint()
+	st.Time = time.Unix(0, d.varint()).UTC()
+	n := d.uvarint()
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		key, project, version := d.str(), d.str(), d.str()
+		st.Put(key, PackageState{Project: project, Version: version, Checksum: events.Checksum(d.u64())})
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errors.New("trailing bytes")
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptState, d.err)
+	}
+	return st, nil
+}
+
+// decoder reads the state encoding, remembering the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str() string {
+	n := d.uvarint()
+	if d.err != nil || uint64(len(d.b)) < n {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) u64() uint64 {
+	if len(d.b) < 8 {
+		d.fail()
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = io.ErrUnexpectedEOF
+	}
+}
+
