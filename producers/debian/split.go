@@ -48,6 +48,10 @@ func (s *splitter) next(buf []byte) (chunk, error) {
 			return chunk{}, fmt.Errorf("reading %s near line %d: %w", s.name, s.line, err)
 		}
 		s.eof = len(buf) < cap(buf)
+		if s.eof && len(buf) == 0 {
+			s.carry = s.carry[:0]
+			return chunk{}, io.EOF
+		}
 		cut := len(buf)
 		if !s.eof {
 			cut = lastBoundary(buf)

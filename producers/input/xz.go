@@ -43,7 +43,7 @@ func (r *Reader) startXZ(ctx context.Context, br *bufio.Reader, opts Options) er
 	wait := func() error {
 		once.Do(func() {
 			if err := cmd.Wait(); err != nil {
-				msg := strings.TrimSpace(stderr.String())
+				msg := strings.ReplaceAll(strings.TrimSpace(stderr.String()), "\n", "; ")
 				waitErr = fmt.Errorf("xz: %s: %w", msg, err)
 			}
 		})
