@@ -50,7 +50,8 @@ func NewDiffer(prev *State, snap Snapshot, sink Sink) (*Differ, error) {
 	if snap.Sequence <= prev.Sequence {
 		return nil, fmt.Errorf("starting snapshot %d of %s: sequence not above the committed %d", snap.Sequence, snap.Repository.ID(), prev.Sequence)
 	}
-	next := NewState(snap.Repository)
+	// Sized like the previous snapshot: most of it will be there again.
+	next := newStateSized(snap.Repository, len(prev.Packages)+len(prev.Packages)/8, len(prev.Projects)+len(prev.Projects)/8)
 	next.Sequence, next.Seed, next.Time = snap.Sequence, snap.Seed, snap.Time
 	d := &Differ{prev: prev, next: next, snap: snap, sink: sink}
 	return d, d.emit(d.marker(events.SnapshotStarted))
@@ -59,10 +60,11 @@ func NewDiffer(prev *State, snap Snapshot, sink Sink) (*Differ, error) {
 // Add compares one package with the previous state and emits appeared or
 // changed for it when it differs.
 func (d *Differ) Add(e *Entry) error {
-	if _, dup := d.next.Packages[e.Key]; dup {
+	n := len(d.next.Packages)
+	d.next.insert(e.Key, PackageState{Project: e.Project, Version: e.Package.Version, Checksum: e.Checksum})
+	if len(d.next.Packages) == n {
 		return fmt.Errorf("adding %s to snapshot %d: key listed twice", e.Key, d.snap.Sequence)
 	}
-	d.next.Put(e.Key, PackageState{Project: e.Project, Version: e.Package.Version, Checksum: e.Checksum})
 	old, existed := d.prev.Packages[e.Key]
 	var typ events.Type
 	switch {

@@ -39,16 +39,27 @@ type ProjectState struct {
 // NewState returns the empty state of a repository that has no committed
 // snapshot yet.
 func NewState(repo events.Repository) *State {
+	return newStateSized(repo, 0, 0)
+}
+
+// newStateSized returns an empty state with room for the given numbers of
+// packages and projects.
+func newStateSized(repo events.Repository, packages, projects int) *State {
 	return &State{
 		Repository: repo,
-		Packages:   make(map[string]PackageState),
-		Projects:   make(map[string]*ProjectState),
+		Packages:   make(map[string]PackageState, packages),
+		Projects:   make(map[string]*ProjectState, projects),
 	}
 }
 
 // Put records a package, replacing what the key held before.
 func (s *State) Put(key string, p PackageState) {
 	s.Delete(key)
+	s.insert(key, p)
+}
+
+// insert records a package whose key the state does not hold.
+func (s *State) insert(key string, p PackageState) {
 	ps := s.Projects[p.Project]
 	if ps == nil {
 		// Clone: the caller's strings may point into a whole index stanza.

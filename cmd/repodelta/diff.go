@@ -13,6 +13,7 @@ import (
 	"github.com/repodelta/repodelta/events"
 	"github.com/repodelta/repodelta/producers"
 	"github.com/repodelta/repodelta/producers/formats"
+	"github.com/repodelta/repodelta/producers/input"
 )
 
 func diffCommand() *cli.Command {
@@ -87,20 +88,33 @@ type diffResult struct {
 	Seconds     float64 `json:"seconds"`
 }
 
+// diffReadAhead bounds how much of NEW is decompressed ahead while OLD is
+// read: enough for a whole Debian main index.
+const diffReadAhead = 48 << 20
+
 // diffRepository is the repository both snapshots are taken of; diff
 // compares files, so their identity is nominal.
 var diffRepository = events.Repository{Name: "diff", Family: "diff", Distribution: "diff", Release: "diff", Component: "diff", Architecture: "diff"}
 
 func runDiff(ctx context.Context, req diffRequest) (*diffResult, error) {
-	scanner, err := formats.Lookup(req.format)
+	f, err := formats.Lookup(req.format)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
+	// NEW is opened first and decompressed ahead while OLD is read, so the
+	// two decompressions overlap (memory grows by at most the read-ahead).
+	newOpts := req.newOpts
+	newOpts.Input.ReadAhead = diffReadAhead
+	newIndex, err := input.Open(ctx, req.new, newOpts.Input)
+	if err != nil {
+		return nil, err
+	}
+	defer newIndex.Close()
 	discard := producers.SinkFunc(func(*events.Envelope) error { return nil })
 	old, _, err := producers.Diff(ctx, producers.NewState(diffRepository),
 		producers.Snapshot{Repository: diffRepository, Sequence: 1, Time: start.UTC(), Source: req.old, Seed: req.oldOpts.Seed},
-		producers.Guard{}, scanner(req.old, req.oldOpts), discard)
+		producers.Guard{}, f.File(req.old, req.oldOpts), discard)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +129,7 @@ func runDiff(ctx context.Context, req diffRequest) (*diffResult, error) {
 	}
 	_, counts, err := producers.Diff(ctx, old,
 		producers.Snapshot{Repository: diffRepository, Sequence: 2, Time: time.Now().UTC(), Source: req.new, Seed: req.newOpts.Seed},
-		req.guard, scanner(req.new, req.newOpts), sink)
+		req.guard, f.Opened(newIndex, newOpts), sink)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -25,12 +27,15 @@ const (
 	flagMaxRemoval   = "max-removal-share"
 	flagMinPackages  = "min-packages"
 	flagForce        = "force"
+	flagMemoryLimit  = "memory-limit"
 )
 
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flagDataDir, Value: "./data", EnvVars: []string{"REPODELTA_DATA_DIR"},
 			Usage: "directory for state, the embedded broker's log and the managed ClickHouse"},
+		&cli.Int64Flag{Name: flagMemoryLimit, Value: 128 << 20, EnvVars: []string{"REPODELTA_MEMORY_LIMIT"},
+			Usage: "soft limit of the Go heap in bytes (GOMEMLIMIT, when set, wins); the garbage collector works harder near it"},
 	}
 }
 
@@ -50,6 +55,20 @@ func inputFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagIndexPath, Value: "main/binary-amd64/Packages",
 			Usage: "the index's path in the release file (uncompressed name)"},
 	}
+}
+
+// applyMemoryLimit sets the Go runtime's soft memory limit from the flag,
+// unless GOMEMLIMIT already set it.
+func applyMemoryLimit(c *cli.Context) error {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	limit := c.Int64(flagMemoryLimit)
+	if limit <= 0 {
+		return fmt.Errorf("--%s must be positive, got %d", flagMemoryLimit, limit)
+	}
+	debug.SetMemoryLimit(limit)
+	return nil
 }
 
 // parseSeed reads a hashing seed: decimal, or hex with 0x.

@@ -29,6 +29,7 @@ func newApp() *cli.App {
 		Usage:                "keep package-repository metadata up to date by moving only what changed",
 		EnableBashCompletion: true,
 		Flags:                globalFlags(),
+		Before:               applyMemoryLimit,
 		Commands: []*cli.Command{
 			parseCommand(),
 			diffCommand(),

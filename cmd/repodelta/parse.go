@@ -52,13 +52,13 @@ type parseSummary struct {
 }
 
 func runParse(ctx context.Context, format, path string, opts formats.Options) (*parseSummary, error) {
-	scanner, err := formats.Lookup(format)
+	f, err := formats.Lookup(format)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	s := producers.NewSummary()
-	if err := scanner(path, opts)(ctx, s.Add); err != nil {
+	if err := f.File(path, opts)(ctx, s.Add); err != nil {
 		return nil, err
 	}
 	return &parseSummary{

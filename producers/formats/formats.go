@@ -1,7 +1,9 @@
 package formats
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -18,30 +20,58 @@ type Options struct {
 	Input input.Options
 }
 
-// Scanner opens one index of a format.
-type Scanner func(path string, opts Options) producers.ScanFunc
+// Format is one index format.
+type Format struct {
+	Name string
+	// Scan parses a decompressed index; name is used in errors.
+	Scan func(ctx context.Context, r io.Reader, name string, seed uint64, fn func(*producers.Entry) error) error
+}
 
-var scanners = map[string]Scanner{
-	"debian": func(path string, opts Options) producers.ScanFunc {
-		return debian.Scanner(path, debian.Options{Seed: opts.Seed}, opts.Input)
-	},
+var known = []Format{
+	{Name: "debian", Scan: func(ctx context.Context, r io.Reader, name string, seed uint64, fn func(*producers.Entry) error) error {
+		return debian.Scan(ctx, r, name, debian.Options{Seed: seed}, fn)
+	}},
 }
 
 // Names lists the known formats.
 func Names() []string {
-	names := make([]string, 0, len(scanners))
-	for n := range scanners {
-		names = append(names, n)
+	names := make([]string, 0, len(known))
+	for _, f := range known {
+		names = append(names, f.Name)
 	}
 	slices.Sort(names)
 	return names
 }
 
-// Lookup returns the scanner of a format.
-func Lookup(format string) (Scanner, error) {
-	s, ok := scanners[format]
-	if !ok {
-		return nil, fmt.Errorf("unknown format %q (known: %s)", format, strings.Join(Names(), ", "))
+// Lookup returns a format by name.
+func Lookup(name string) (Format, error) {
+	for _, f := range known {
+		if f.Name == name {
+			return f, nil
+		}
 	}
-	return s, nil
+	return Format{}, fmt.Errorf("unknown format %q (known: %s)", name, strings.Join(Names(), ", "))
+}
+
+// File returns a ScanFunc that opens the index at path (see input.Open)
+// when called, and closes it after.
+func (f Format) File(path string, opts Options) producers.ScanFunc {
+	return func(ctx context.Context, fn func(*producers.Entry) error) error {
+		r, err := input.Open(ctx, path, opts.Input)
+		if err != nil {
+			return err
+		}
+		return f.Opened(r, opts)(ctx, fn)
+	}
+}
+
+// Opened returns a ScanFunc over an index already opened; it closes r.
+func (f Format) Opened(r *input.Reader, opts Options) producers.ScanFunc {
+	return func(ctx context.Context, fn func(*producers.Entry) error) error {
+		err := f.Scan(ctx, r, r.Name(), opts.Seed, fn)
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
 }

@@ -35,6 +35,11 @@ type Options struct {
 	// XZMemLimit caps the memory the xz decoder may use (default 256 MiB): an
 	// xz header asking for a larger dictionary is an error.
 	XZMemLimit int64
+	// ReadAhead, when positive, decompresses up to that many bytes ahead of
+	// the reader on a goroutine of its own, so decompression goes on while
+	// the reader's consumer is busy with something else. Memory grows by at
+	// most that much. Default 0: decompression keeps pace with reading.
+	ReadAhead int64
 	// XZBinary is the xz program that decompresses beside the parser
 	// (default "xz" from PATH; Debian's xz-utils).
 	XZBinary string
@@ -81,17 +86,18 @@ var magics = []struct {
 // file and any decompressor process; it is idempotent. Not safe for
 // concurrent use.
 type Reader struct {
-	name        string
-	compression Compression
-	file        *os.File
-	src         io.Reader // decompressed stream
-	closeSrc    func() error
-	finish      func() error // called at EOF: the decompressor's verdict
-	maxBytes    int64
-	n           int64
-	sha         hash.Hash
-	wantSHA     string
-	closed      bool
+	name          string
+	compression   Compression
+	file          *os.File
+	src           io.Reader // decompressed stream
+	closeSrc      func() error
+	finish        func() error // called at EOF: the decompressor's verdict
+	stopReadAhead func()
+	maxBytes      int64
+	n             int64
+	sha           hash.Hash
+	wantSHA       string
+	closed        bool
 }
 
 // Open opens the index file at path.
@@ -111,6 +117,10 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	if err := r.startDecompressor(ctx, br, opts); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	if opts.ReadAhead > 0 {
+		ra := newReadAhead(r.src, opts.ReadAhead)
+		r.src, r.stopReadAhead = ra, ra.stop
 	}
 	return r, nil
 }
@@ -203,6 +213,9 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
+	if r.stopReadAhead != nil {
+		r.stopReadAhead()
+	}
 	var errs []error
 	if r.closeSrc != nil {
 		errs = append(errs, r.closeSrc())

@@ -38,6 +38,7 @@ func (r *Reader) startXZ(ctx context.Context, br *bufio.Reader, opts Options) er
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting xz: %w", err)
 	}
+	growPipe(out)
 	var once sync.Once
 	var waitErr error
 	wait := func() error {

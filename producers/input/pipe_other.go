@@ -1,0 +1,7 @@
+//go:build !linux
+
+package input
+
+import "io"
+
+func growPipe(io.Reader) {}
