@@ -16,6 +16,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
 )
 
 // Errors a caller can branch on.
@@ -68,6 +69,7 @@ const (
 	XZ    Compression = "xz"
 	Zstd  Compression = "zstd"
 	Bzip2 Compression = "bzip2"
+	LZ4   Compression = "lz4"
 )
 
 var magics = []struct {
@@ -78,6 +80,7 @@ var magics = []struct {
 	{XZ, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}},
 	{Zstd, []byte{0x28, 0xb5, 0x2f, 0xfd}},
 	{Bzip2, []byte("BZh")},
+	{LZ4, []byte{0x04, 0x22, 0x4d, 0x18}},
 }
 
 // Reader is an opened index: Read returns decompressed content, and the
@@ -150,6 +153,8 @@ func (r *Reader) startDecompressor(ctx context.Context, br *bufio.Reader, opts O
 		r.src, r.closeSrc = zr, func() error { zr.Close(); return nil }
 	case Bzip2:
 		r.src = bzip2.NewReader(br)
+	case LZ4:
+		r.src = lz4.NewReader(br) // apt's own list files on Debian and Ubuntu hosts
 	case XZ:
 		return r.startXZ(ctx, br, opts)
 	default:
