@@ -223,4 +223,3 @@ func (d *decoder) fail() {
 		d.err = io.ErrUnexpectedEOF
 	}
 }
-
