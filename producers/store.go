@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -222,4 +223,38 @@ func (d *decoder) fail() {
 	if d.err == nil {
 		d.err = io.ErrUnexpectedEOF
 	}
+}
+
+func (s *Store) attemptPath(repo events.Repository) string {
+	return strings.TrimSuffix(s.path(repo), ".state") + ".attempt"
+}
+
+// SaveAttempt records, durably, the sequence about to be published.
+func (s *Store) SaveAttempt(repo events.Repository, seq uint64) error {
+	tmp, err := os.CreateTemp(s.dir, ".attempt-*")
+	if err != nil {
+		return fmt.Errorf("recording attempt: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.WriteString(strconv.FormatUint(seq, 10) + "\n")
+	if err := errors.Join(werr, tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), s.attemptPath(repo))); err != nil {
+		return fmt.Errorf("recording attempt %d of %s: %w", seq, repo.ID(), err)
+	}
+	return syncDir(s.dir)
+}
+
+// LoadAttempt returns the last sequence recorded by SaveAttempt (0: none).
+func (s *Store) LoadAttempt(repo events.Repository) (uint64, error) {
+	b, err := os.ReadFile(s.attemptPath(repo))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading attempt: %w", err)
+	}
+	v, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("reading attempt of %s: %w: %w", repo.ID(), ErrCorruptState, err)
+	}
+	return v, nil
 }

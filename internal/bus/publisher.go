@@ -112,7 +112,7 @@ func NewPublisher(cfg PublisherConfig) (*Publisher, error) {
 		client:    &kafka.Client{Addr: addr, Transport: t},
 		writer: &kafka.Writer{
 			Addr:         addr,
-			Balancer:     &kafka.Murmur2Balancer{},
+			Balancer:     &explicitOrMurmur2{},
 			MaxAttempts:  cfg.MaxAttempts,
 			BatchSize:    cfg.BatchSize,
 			BatchTimeout: cfg.BatchTimeout,
