@@ -258,3 +258,6 @@ func (s *Store) LoadAttempt(repo events.Repository) (uint64, error) {
 	}
 	return v, nil
 }
+
+// Dir is the store's directory.
+func (s *Store) Dir() string { return s.dir }

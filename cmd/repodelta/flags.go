@@ -31,12 +31,12 @@ const (
 )
 
 func globalFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: flagDataDir, Value: "./data", EnvVars: []string{"REPODELTA_DATA_DIR"},
 			Usage: "directory for state, the embedded broker's log and the managed ClickHouse"},
 		&cli.Int64Flag{Name: flagMemoryLimit, Value: 128 << 20, EnvVars: []string{"REPODELTA_MEMORY_LIMIT"},
 			Usage: "soft limit of the Go heap in bytes (GOMEMLIMIT, when set, wins); the garbage collector works harder near it"},
-	}
+	}, pipelineFlags()...)
 }
 
 func formatFlag() cli.Flag {

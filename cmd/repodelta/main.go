@@ -33,6 +33,8 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			parseCommand(),
 			diffCommand(),
+			ingestCommand(),
+			brokerCommand(),
 		},
 	}
 }

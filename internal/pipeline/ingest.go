@@ -1,0 +1,94 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/repodelta/repodelta/internal/config"
+	"github.com/repodelta/repodelta/internal/eventlog"
+	"github.com/repodelta/repodelta/producers"
+	"github.com/repodelta/repodelta/producers/debian"
+	"github.com/repodelta/repodelta/producers/formats"
+	"github.com/repodelta/repodelta/producers/input"
+)
+
+// IngestResult is what one repository's ingest published.
+type IngestResult struct {
+	Repository string
+	producers.Result
+}
+
+// Ingest takes a snapshot of each named repository (all when names is
+// empty) and publishes its delta to the event log. It stops at the first
+// repository that fails, returning what was published before it.
+func Ingest(ctx context.Context, o Options, s *Services, cfg *config.Config, names []string, force bool) ([]IngestResult, error) {
+	repos, err := selectRepositories(cfg, names)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.StartKafka(ctx, o); err != nil {
+		return nil, err
+	}
+	log, err := eventlog.Open(ctx, eventlog.Config{Brokers: s.Brokers, Topic: cfg.Topic, Partitions: cfg.Partitions})
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	store, err := producers.NewStore(filepath.Join(o.DataDir, "state"))
+	if err != nil {
+		return nil, err
+	}
+	in := &producers.Ingester{Store: store, Log: log, SpoolDir: store.Dir()}
+	var out []IngestResult
+	for _, r := range repos {
+		req, err := request(ctx, cfg, r, force)
+		if err != nil {
+			return out, err
+		}
+		res, err := in.Ingest(ctx, req)
+		if err != nil {
+			return out, fmt.Errorf("ingesting %s: %w", r.Name, err)
+		}
+		o.logger().InfoContext(ctx, "snapshot published", "repository", r.Name, "sequence", res.Sequence,
+			"appeared", res.Counts.Appeared, "changed", res.Counts.Changed, "disappeared", res.Counts.Disappeared,
+			"unchanged", res.Counts.Unchanged)
+		out = append(out, IngestResult{Repository: r.Name, Result: res})
+	}
+	return out, nil
+}
+
+func selectRepositories(cfg *config.Config, names []string) ([]config.Repository, error) {
+	if len(names) == 0 {
+		return cfg.Repositories, nil
+	}
+	out := make([]config.Repository, 0, len(names))
+	for _, n := range names {
+		r, err := cfg.Find(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// request builds the ingest request of one configured repository.
+func request(ctx context.Context, cfg *config.Config, r config.Repository, force bool) (producers.Request, error) {
+	f, err := formats.Lookup(r.Format)
+	if err != nil {
+		return producers.Request{}, fmt.Errorf("ingesting %s: %w", r.Name, err)
+	}
+	opts := formats.Options{Seed: cfg.HashSeed}
+	if r.InRelease != "" {
+		sum, err := debian.ReleaseSHA256(ctx, r.InRelease, r.IndexPath)
+		if err != nil {
+			return producers.Request{}, fmt.Errorf("ingesting %s: %w", r.Name, err)
+		}
+		opts.Input = input.Options{SHA256: sum}
+	}
+	return producers.Request{
+		Repository: r.Identity(), Source: r.Source, Scan: f.File(r.Source, opts), Seed: cfg.HashSeed,
+		Guard: producers.Guard{MaxRemovalShare: *cfg.MaxRemovalShare, MinPackages: r.MinPackages, Force: force},
+	}, nil
+}
