@@ -120,6 +120,7 @@ func (d *Differ) Finish() (*State, events.Counts, error) {
 	if err := d.emit(commit); err != nil {
 		return nil, d.counts, err
 	}
+	d.next.Counts = d.counts
 	return d.next, d.counts, nil
 }
 

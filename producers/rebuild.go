@@ -19,8 +19,7 @@ import (
 type Rebuilder struct {
 	repo      events.Repository
 	staged    map[uint64][]stagedEvent
-	committed map[uint64]*events.Marker
-	seed      map[uint64]uint64
+	committed map[uint64]*events.Envelope
 }
 
 type stagedEvent struct {
@@ -31,7 +30,7 @@ type stagedEvent struct {
 
 // NewRebuilder returns a Rebuilder for repo.
 func NewRebuilder(repo events.Repository) *Rebuilder {
-	return &Rebuilder{repo: repo, staged: map[uint64][]stagedEvent{}, committed: map[uint64]*events.Marker{}}
+	return &Rebuilder{repo: repo, staged: map[uint64][]stagedEvent{}, committed: map[uint64]*events.Envelope{}}
 }
 
 // Add takes one event of the log.
@@ -41,7 +40,7 @@ func (r *Rebuilder) Add(e *events.Envelope) {
 	}
 	switch e.Type {
 	case events.SnapshotCommitted:
-		r.committed[e.Sequence] = e.Marker
+		r.committed[e.Sequence] = e
 	case events.SnapshotStarted:
 	default:
 		ps := PackageState{Project: e.Project, Checksum: e.Checksum}
@@ -63,7 +62,8 @@ func (r *Rebuilder) State() (*State, error) {
 	slices.Sort(seqs)
 	st := NewState(r.repo)
 	for _, seq := range seqs {
-		m := r.committed[seq]
+		c := r.committed[seq]
+		m := c.Marker
 		if m.PreviousSequence != st.Sequence {
 			return nil, fmt.Errorf("rebuilding state of %s: snapshot %d follows %d, but the log's last committed snapshot before it is %d",
 				r.repo.ID(), seq, m.PreviousSequence, st.Sequence)
@@ -75,7 +75,7 @@ func (r *Rebuilder) State() (*State, error) {
 				st.Put(ev.key, ev.ps)
 			}
 		}
-		st.Sequence, st.Seed = seq, m.HashSeed
+		st.Sequence, st.Seed, st.Counts, st.Time = seq, m.HashSeed, m.Counts, c.SnapshotTime
 	}
 	return st, nil
 }

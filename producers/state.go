@@ -16,8 +16,10 @@ type State struct {
 	// Sequence is the last committed snapshot's sequence (0: none yet).
 	Sequence uint64
 	// Seed is the hashing seed the checksums were computed with.
-	Seed     uint64
-	Time     time.Time
+	Seed uint64
+	Time time.Time
+	// Counts are what the last committed snapshot held and emitted.
+	Counts   events.Counts
 	Packages map[string]PackageState
 	Projects map[string]*ProjectState
 }

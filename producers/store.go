@@ -22,7 +22,7 @@ import (
 // not parse: rebuild it from the event log.
 var ErrCorruptState = errors.New("corrupt state file")
 
-const stateMagic = "RDSTATE1"
+const stateMagic = "RDSTATE2"
 
 // Store keeps each repository's last committed State as one file in a
 // directory. Save writes a temporary file, syncs it and renames it over the
@@ -99,7 +99,7 @@ func syncDir(dir string) error {
 }
 
 // encodeState writes: magic, repository identity, sequence, seed, time,
-// package count, then key, project, version and checksum of each package in
+// the snapshot's counts, package count, then key, project, version and checksum of each package in
 // key order, then the xxhash64 of everything before it.
 func encodeState(w io.Writer, st *State) error {
 	h := xxhash.New()
@@ -111,6 +111,10 @@ func encodeState(w io.Writer, st *State) error {
 	b = binary.AppendUvarint(b, st.Sequence)
 	b = binary.AppendUvarint(b, st.Seed)
 	b = binary.AppendVarint(b, st.Time.UnixNano())
+	c := st.Counts
+	for _, n := range [...]int{c.Packages, c.Projects, c.Appeared, c.Changed, c.Disappeared, c.Unchanged} {
+		b = binary.AppendUvarint(b, uint64(n))
+	}
 	b = binary.AppendUvarint(b, uint64(len(st.Packages)))
 	keys := make([]string, 0, len(st.Packages))
 	for k := range st.Packages {
@@ -158,6 +162,10 @@ func decodeState(data []byte) (*State, error) {
 	st := NewState(repo)
 	st.Sequence, st.Seed = d.uvarint(), d.uvarint()
 	st.Time = time.Unix(0, d.varint()).UTC()
+	c := &st.Counts
+	for _, p := range [...]*int{&c.Packages, &c.Projects, &c.Appeared, &c.Changed, &c.Disappeared, &c.Unchanged} {
+		*p = int(d.uvarint())
+	}
 	n := d.uvarint()
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		key, project, version := d.str(), d.str(), d.str()

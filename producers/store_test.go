@@ -25,6 +25,8 @@ func TestStoreSavesAndLoadsState(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, st.Sequence, got.Sequence)
 	assert.Equal(t, uint64(7), got.Seed)
+	assert.Equal(t, st.Counts, got.Counts)
+	assert.Equal(t, 3003, got.Counts.Appeared)
 	assert.Equal(t, st.Packages, got.Packages)
 	assert.Equal(t, st.Checksum(), got.Checksum())
 	assert.Equal(t, len(st.Projects), len(got.Projects))
