@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"net"
 	"path/filepath"
+	"strconv"
+	"time"
 )
 
 // listenerFile is where a persistent broker remembers its port, in its data
@@ -55,4 +58,22 @@ func rememberListener(dir, addr string) error {
 		return fmt.Errorf("remembering port %d: %w", port, errors.Join(err, removeIfExists(tmp)))
 	}
 	return nil
+}
+
+// RunningAddr returns the address of a broker another process runs on
+// dataDir, when the directory is locked by it and its port answers: a
+// second command (status, project) then talks to that broker instead of
+// starting its own.
+func RunningAddr(dataDir string) (string, bool) {
+	port, err := readPort(dataDir)
+	if err != nil || port == 0 {
+		return "", false
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return "", false
+	}
+	conn.Close()
+	return addr, true
 }

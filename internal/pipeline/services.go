@@ -59,7 +59,14 @@ func (s *Services) StartKafka(ctx context.Context, o Options) error {
 		s.Brokers = o.KafkaBrokers
 		return nil
 	}
-	b, err := broker.Start(ctx, broker.Config{DataDir: filepath.Join(o.DataDir, "kafka"), Logger: o.logger()})
+	dir := filepath.Join(o.DataDir, "kafka")
+	b, err := broker.Start(ctx, broker.Config{DataDir: dir, Logger: o.logger()})
+	if errors.Is(err, broker.ErrDataDirInUse) {
+		if addr, ok := broker.RunningAddr(dir); ok { // another repodelta process runs it
+			s.Brokers = []string{addr}
+			return nil
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("starting the embedded broker: %w", err)
 	}
@@ -78,7 +85,12 @@ func (s *Services) StartClickHouse(ctx context.Context, o Options) error {
 		s.ClickHouseAddr = o.ClickHouseAddr
 		return nil
 	}
-	srv, err := chserver.Start(ctx, chserver.Config{DataDir: filepath.Join(o.DataDir, "clickhouse")})
+	dir := filepath.Join(o.DataDir, "clickhouse")
+	if addr, ok := chserver.RunningAddr(dir); ok { // another repodelta process runs it
+		s.ClickHouseAddr = addr
+		return nil
+	}
+	srv, err := chserver.Start(ctx, chserver.Config{DataDir: dir})
 	if err != nil {
 		return fmt.Errorf("starting the managed ClickHouse: %w", err)
 	}
