@@ -33,8 +33,12 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			parseCommand(),
 			diffCommand(),
+			runCommand(),
 			ingestCommand(),
+			projectCommand(),
+			statusCommand(),
 			brokerCommand(),
+			benchCommand(),
 		},
 	}
 }

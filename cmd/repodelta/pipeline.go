@@ -20,6 +20,7 @@ const (
 	flagClickHouseAddr = "clickhouse-addr"
 	flagRepo           = "repo"
 	flagPort           = "port"
+	flagDatabase       = "clickhouse-database"
 )
 
 func pipelineFlags() []cli.Flag {
@@ -30,6 +31,8 @@ func pipelineFlags() []cli.Flag {
 			Usage: "comma separated Kafka brokers (default: the embedded broker under --data-dir)"},
 		&cli.StringFlag{Name: flagClickHouseAddr, EnvVars: []string{"REPODELTA_CLICKHOUSE_ADDR"},
 			Usage: "ClickHouse native address host:port (default: a managed clickhouse-server under --data-dir)"},
+		&cli.StringFlag{Name: flagDatabase, Value: "repodelta", EnvVars: []string{"REPODELTA_CLICKHOUSE_DATABASE"},
+			Usage: "ClickHouse database of the projections"},
 	}
 }
 
@@ -43,7 +46,8 @@ func pipelineOptions(c *cli.Context) pipeline.Options {
 	}
 	return pipeline.Options{
 		DataDir: c.String(flagDataDir), KafkaBrokers: brokers, ClickHouseAddr: c.String(flagClickHouseAddr),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		Database: c.String(flagDatabase),
+		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
 }
 

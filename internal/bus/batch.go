@@ -25,6 +25,11 @@ type BatchConsumerConfig struct {
 	// MaxBytes is the most bytes one fetch request returns per
 	// partition; it must exceed the largest record. Zero means 10 MiB.
 	MaxBytes int
+
+	// Linger is how long Fetch waits for the next record once it has one:
+	// a batch ends when no record follows within Linger (the log is
+	// drained), when it is full, or at Fetch's maxWait. Zero means 20ms.
+	Linger time.Duration
 }
 
 // Validate reports every problem with c at once.
@@ -115,12 +120,14 @@ func (c *BatchConsumer) Fetch(ctx context.Context, limit int, maxWait time.Durat
 	batch := make(Batch, 0, min(limit, c.cfg.QueueCapacity))
 	batch = append(batch, recordOf(m))
 
-	wctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	for len(batch) < limit && wctx.Err() == nil {
-		m, err := c.reader.FetchMessage(wctx)
+	linger := c.cfg.Linger
+	if linger <= 0 {
+		linger = 20 * time.Millisecond
+	}
+	for len(batch) < limit && time.Now().Before(deadline) {
+		m, err := c.fetchWithin(ctx, min(time.Until(deadline), linger))
 		if err != nil {
-			if wctx.Err() == nil {
+			if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 				c.pending = c.fetchError(err)
 			}
 			break
@@ -128,6 +135,13 @@ func (c *BatchConsumer) Fetch(ctx context.Context, limit int, maxWait time.Durat
 		batch = append(batch, recordOf(m))
 	}
 	return batch, nil
+}
+
+// fetchWithin fetches the next record if one comes within d.
+func (c *BatchConsumer) fetchWithin(ctx context.Context, d time.Duration) (kafka.Message, error) {
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return c.reader.FetchMessage(wctx)
 }
 
 func (c *BatchConsumer) fetchError(err error) error {

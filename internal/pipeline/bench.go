@@ -1,0 +1,97 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/repodelta/repodelta/consumers"
+	"github.com/repodelta/repodelta/internal/config"
+)
+
+// BenchResult is one measured step of the pipeline benchmark.
+type BenchResult struct {
+	Step     string        `json:"step"`
+	Source   string        `json:"source"`
+	Events   int           `json:"events"`
+	Duration time.Duration `json:"duration_ns"`
+	// Ingest is the part of Duration spent before the snapshot was in the
+	// log; the rest is the projectors catching up.
+	Ingest time.Duration `json:"ingest_ns"`
+}
+
+// Bench measures the pipeline end to end with its services running: for
+// each source in turn, the repository is ingested from it and the time is
+// taken until every projector's committed snapshot of the repository
+// reaches the new sequence. Projectors run throughout, as in production,
+// so their start-up is not counted.
+func Bench(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, sources []string) ([]BenchResult, error) {
+	c := *base
+	cfg := &c
+	cfg.Repositories = []config.Repository{repo}
+	if err := s.StartKafka(ctx, o); err != nil {
+		return nil, err
+	}
+	conn, err := OpenClickHouse(ctx, o, s)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	projected := make(chan error, 1)
+	go func() { projected <- Project(ctx, o, s, cfg, nil, false, nil) }()
+	defer func() { cancel(); <-projected }()
+
+	var out []BenchResult
+	for i, src := range sources {
+		r := repo
+		r.Source = src
+		cfg.Repositories[0] = r
+		start := time.Now()
+		res, err := Ingest(ctx, o, s, cfg, nil, false)
+		if err != nil {
+			return out, err
+		}
+		ingested := time.Since(start)
+		if err := waitCommitted(ctx, conn, o.database(), repo, res[0].Sequence, projected); err != nil {
+			return out, err
+		}
+		step := "delta"
+		if i == 0 {
+			step = "initial load"
+		}
+		out = append(out, BenchResult{Step: step, Source: src, Events: res[0].Counts.Events(), Duration: time.Since(start), Ingest: ingested})
+	}
+	return out, nil
+}
+
+// waitCommitted polls the projectors' watermarks until each has committed
+// seq of repo.
+func waitCommitted(ctx context.Context, conn driver.Conn, database string, repo config.Repository, seq uint64, projected <-chan error) error {
+	id := repo.Identity().ID()
+	for {
+		done := true
+		for _, name := range ProjectionNames() {
+			marks, err := consumers.NewLedger(database, name).Committed(ctx, conn)
+			if err != nil {
+				return err
+			}
+			if marks[id] < seq {
+				done = false
+			}
+		}
+		if done {
+			return nil
+		}
+		select {
+		case err := <-projected:
+			return fmt.Errorf("projectors stopped: %w", errors.Join(err, errors.New("before catching up")))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
