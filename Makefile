@@ -10,9 +10,11 @@ deps:
 build:
 	$(GO) build -o bin/repodelta ./cmd/repodelta
 
-# run: the main job on the embedded default (embedded broker, managed ClickHouse).
+# run: the main job on the embedded default (embedded broker, managed
+# ClickHouse), over the host's apt indexes unless CONFIG names a file.
+CONFIG  ?=
 run: deps build
-	./bin/repodelta --data-dir $(DATA) run --once
+	./bin/repodelta --data-dir $(DATA) $(if $(CONFIG),--config $(CONFIG)) run --once
 
 # test: every test, against a real ClickHouse server and the embedded broker.
 test: deps
@@ -22,8 +24,11 @@ test: deps
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+# bench-pipeline: the producer figures, then the pipeline end to end.
 bench-pipeline: deps build
-	./scripts/bench-pipeline
+	./scripts/bench-producer
+	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench \
+		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
 
 lint:
 	$(GO) vet $(PKGS)
