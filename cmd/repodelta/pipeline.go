@@ -96,7 +96,7 @@ func ingestCommand() *cli.Command {
 			o := pipelineOptions(c)
 			var s pipeline.Services
 			defer s.Close()
-			res, err := pipeline.Ingest(c.Context, o, &s, cfg, c.StringSlice(flagRepo), c.Bool(flagForce))
+			res, err := pipeline.IngestWithProgress(c.Context, o, &s, cfg, c.StringSlice(flagRepo), c.Bool(flagForce), ingestDisplay(c.App.ErrWriter))
 			for _, r := range res {
 				fmt.Fprintf(c.App.Writer, "%s: snapshot %d, %d appeared, %d changed, %d disappeared, %d unchanged\n",
 					r.Repository, r.Sequence, r.Counts.Appeared, r.Counts.Changed, r.Counts.Disappeared, r.Counts.Unchanged)

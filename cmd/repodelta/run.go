@@ -41,7 +41,8 @@ func runCommand() *cli.Command {
 			var s pipeline.Services
 			defer s.Close()
 			return pipeline.Run(c.Context, pipelineOptions(c), &s, cfg, pipeline.RunOptions{
-				Once: c.Bool(flagOnce), Every: c.Duration(flagEvery), Force: c.Bool(flagForce), Progress: progressDisplay(c.App.ErrWriter),
+				Once: c.Bool(flagOnce), Every: c.Duration(flagEvery), Force: c.Bool(flagForce),
+				Progress: progressDisplay(c.App.ErrWriter), IngestProgress: ingestDisplay(c.App.ErrWriter),
 			})
 		},
 	}
@@ -108,14 +109,33 @@ func printStatus(w io.Writer, st *pipeline.Status) error {
 	return nil
 }
 
-// progressDisplay returns a one-line progress display when w is a
-// terminal, and nil (no display: the logs say enough) otherwise.
-func progressDisplay(w io.Writer) func([]*consumers.Projector) {
+// terminal returns w as a file when it is a terminal.
+func terminal(w io.Writer) (*os.File, bool) {
 	f, ok := w.(*os.File)
+	if !ok {
+		return nil, false
+	}
+	if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err != nil {
+		return nil, false
+	}
+	return f, true
+}
+
+// ingestDisplay returns a one-line display of packages read when w is a
+// terminal, and nil otherwise.
+func ingestDisplay(w io.Writer) pipeline.IngestProgress {
+	f, ok := terminal(w)
 	if !ok {
 		return nil
 	}
-	if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err != nil {
+	return func(repo string, n int) { fmt.Fprintf(f, "\r\033[Kingesting %s: %d packages read", repo, n) }
+}
+
+// progressDisplay returns a one-line progress display when w is a
+// terminal, and nil (no display: the logs say enough) otherwise.
+func progressDisplay(w io.Writer) func([]*consumers.Projector) {
+	f, ok := terminal(w)
+	if !ok {
 		return nil
 	}
 	start := time.Now()

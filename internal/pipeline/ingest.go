@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/repodelta/repodelta/internal/config"
 	"github.com/repodelta/repodelta/internal/eventlog"
@@ -19,10 +20,19 @@ type IngestResult struct {
 	producers.Result
 }
 
+// IngestProgress is told, now and then while a repository is read, how
+// many packages of it were read so far.
+type IngestProgress func(repository string, packages int)
+
 // Ingest takes a snapshot of each named repository (all when names is
 // empty) and publishes its delta to the event log. It stops at the first
 // repository that fails, returning what was published before it.
 func Ingest(ctx context.Context, o Options, s *Services, cfg *config.Config, names []string, force bool) ([]IngestResult, error) {
+	return IngestWithProgress(ctx, o, s, cfg, names, force, nil)
+}
+
+// IngestWithProgress is Ingest reporting progress to show (nil: none).
+func IngestWithProgress(ctx context.Context, o Options, s *Services, cfg *config.Config, names []string, force bool, show IngestProgress) ([]IngestResult, error) {
 	repos, err := selectRepositories(cfg, names)
 	if err != nil {
 		return nil, err
@@ -45,6 +55,9 @@ func Ingest(ctx context.Context, o Options, s *Services, cfg *config.Config, nam
 		req, err := request(ctx, cfg, r, force)
 		if err != nil {
 			return out, err
+		}
+		if show != nil {
+			req.Scan = counted(req.Scan, r.Name, show)
 		}
 		res, err := in.Ingest(ctx, req)
 		if err != nil {
@@ -91,4 +104,23 @@ func request(ctx context.Context, cfg *config.Config, r config.Repository, force
 		Repository: r.Identity(), Source: r.Source, Scan: f.File(r.Source, opts), Seed: cfg.HashSeed,
 		Guard: producers.Guard{MaxRemovalShare: *cfg.MaxRemovalShare, MinPackages: r.MinPackages, Force: force},
 	}, nil
+}
+
+// counted wraps a scan to report how many packages it has read, every
+// progressInterval and at the end.
+func counted(scan producers.ScanFunc, name string, show IngestProgress) producers.ScanFunc {
+	return func(ctx context.Context, fn func(*producers.Entry) error) error {
+		n := 0
+		next := time.Now().Add(progressInterval)
+		err := scan(ctx, func(e *producers.Entry) error {
+			n++
+			if n%1024 == 0 && time.Now().After(next) {
+				show(name, n)
+				next = time.Now().Add(progressInterval)
+			}
+			return fn(e)
+		})
+		show(name, n)
+		return err
+	}
 }

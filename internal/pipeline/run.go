@@ -20,6 +20,8 @@ type RunOptions struct {
 	Force bool
 	// Progress, when set, is shown while projectors run.
 	Progress func([]*consumers.Projector)
+	// IngestProgress, when set, is shown while repositories are read.
+	IngestProgress IngestProgress
 }
 
 // Run is the whole pipeline: ingest every configured repository, project
@@ -28,7 +30,7 @@ type RunOptions struct {
 // ends.
 func Run(ctx context.Context, o Options, s *Services, cfg *config.Config, ro RunOptions) error {
 	if ro.Once {
-		if _, err := Ingest(ctx, o, s, cfg, nil, ro.Force); err != nil {
+		if _, err := IngestWithProgress(ctx, o, s, cfg, nil, ro.Force, ro.IngestProgress); err != nil {
 			return err
 		}
 		return Project(ctx, o, s, cfg, nil, true, ro.Progress)
@@ -44,7 +46,7 @@ func Run(ctx context.Context, o Options, s *Services, cfg *config.Config, ro Run
 	}
 	go func() { projected <- Project(ctx, o, s, cfg, nil, false, ro.Progress) }()
 	for {
-		if _, err := Ingest(ctx, o, s, cfg, nil, ro.Force); err != nil && ctx.Err() == nil {
+		if _, err := IngestWithProgress(ctx, o, s, cfg, nil, ro.Force, ro.IngestProgress); err != nil && ctx.Err() == nil {
 			// One bad snapshot must not stop the others' next rounds: it is
 			// logged, and retried on the next round.
 			o.logger().ErrorContext(ctx, "ingest failed", "err", err)
