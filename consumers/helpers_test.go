@@ -47,16 +47,31 @@ func newWorld(t *testing.T, extra ...kafka.Message) *world {
 	t.Helper()
 	story, err := corpusOnce()
 	require.NoError(t, err)
-	w := &world{brokers: testenv.Kafka(t), topic: testenv.Topic(t), story: story}
+	w := &world{brokers: testenv.Kafka(t), topic: testenv.Topic(t), story: story, want: wantOnce(t, story)}
 	w.publish(t, extra)
-
-	conn, db := projectortest.Database(t)
-	p := packages.New(db)
-	for _, b := range projectortest.Batches(story.All(), 2000) {
-		require.NoError(t, p.Apply(context.Background(), conn, b))
-	}
-	w.want = dump(t, conn, db)
 	return w
+}
+
+var (
+	wantMu sync.Mutex
+	want   projectortest.Dump
+)
+
+// wantOnce returns the rows the corpus story projects to, computed once
+// by applying it directly.
+func wantOnce(t *testing.T, story *projectortest.Story) projectortest.Dump {
+	t.Helper()
+	wantMu.Lock()
+	defer wantMu.Unlock()
+	if want == nil {
+		conn, db := projectortest.Database(t)
+		p := packages.New(db)
+		for _, b := range projectortest.Batches(story.All(), 2000) {
+			require.NoError(t, p.Apply(context.Background(), conn, b))
+		}
+		want = dump(t, conn, db)
+	}
+	return want
 }
 
 // publish writes extra, then every partition of the story's log in order,

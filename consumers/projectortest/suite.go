@@ -2,6 +2,7 @@ package projectortest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -74,6 +75,9 @@ func Run(t *testing.T, h Harness) {
 		AssertSameDump(t, want, x.dump())
 		AssertSameDump(t, want, x.apply(corpus.All(), 333).dump())
 	})
+	t.Run("processes splitting the partitions between them converge", func(t *testing.T) {
+		testSplit(t, h, corpus, want)
+	})
 	t.Run("an aborted snapshot never shows", func(t *testing.T) {
 		testAborted(t, h, corpus, want)
 	})
@@ -91,6 +95,32 @@ func testAborted(t *testing.T, h Harness, corpus *Story, want Dump) {
 			AssertSameDump(t, before, x.dump())
 		}
 	}
+	AssertSameDump(t, want, x.dump())
+}
+
+// testSplit applies the log as two processes sharing the consumer group
+// would: one takes the even partitions, the other the odd ones, both at
+// once, each with its own projection value.
+func testSplit(t *testing.T, h Harness, corpus *Story, want Dump) {
+	x := newTarget(t, h)
+	var streams [2][]consumers.Event
+	for _, e := range corpus.All() {
+		streams[e.Partition%2] = append(streams[e.Partition%2], e)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(streams))
+	for i, stream := range streams {
+		p := h.New(x.db)
+		wg.Go(func() {
+			for _, b := range Batches(stream, 200) {
+				if errs[i] = p.Apply(context.Background(), x.conn, b); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
 	AssertSameDump(t, want, x.dump())
 }
 

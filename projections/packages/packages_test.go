@@ -2,7 +2,6 @@ package packages_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -81,22 +80,6 @@ func TestPromotionWritesOneBlockPerSnapshot(t *testing.T) {
 		assert.Equal(t, uint64(2), parts, "%s: one part per snapshot", table)
 		assert.Equal(t, uint64(c.Events()), newest, "%s: the second snapshot's part holds all its events", table)
 	}
-}
-
-func TestBatchSpanningManySnapshotsIsStagedInSeveralInserts(t *testing.T) {
-	ctx := context.Background()
-	var takes []projectortest.Take
-	for i := range 70 {
-		repo := projectortest.GoldenMain
-		repo.Release = fmt.Sprintf("release%02d", i)
-		takes = append(takes, projectortest.Take{Name: repo.Release, Repository: repo, Sequence: 1, Index: projectortest.Testdata("main-1.Packages")})
-	}
-	story, err := projectortest.Tell(ctx, 2, 9, takes)
-	require.NoError(t, err)
-	conn, db := projectortest.Database(t)
-	require.NoError(t, packages.New(db).Apply(ctx, conn, story.All()))
-	assert.Equal(t, uint64(70*6), count(t, conn, "SELECT count() FROM "+db+".packages"))
-	assert.Equal(t, uint64(70), count(t, conn, "SELECT count() FROM "+db+".projector_watermarks WHERE sequence = 1"))
 }
 
 func TestNameIsTheConsumerGroup(t *testing.T) {

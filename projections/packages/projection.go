@@ -19,6 +19,7 @@ type Projection struct {
 	database string
 	name     string
 	ledger   *consumers.Ledger
+	maxParts int // snapshots per staging insert: maxPartitionsPerInsert
 }
 
 // New returns the projection writing to the tables of database, which the
@@ -31,7 +32,7 @@ func New(database string) *Projection {
 // consumer group (which starts at offset zero) and other ledger rows: a
 // rebuild into a shadow database while the live projection keeps serving.
 func NewNamed(database, name string) *Projection {
-	return &Projection{database: database, name: name, ledger: consumers.NewLedger(database, name)}
+	return &Projection{database: database, name: name, ledger: consumers.NewLedger(database, name), maxParts: maxPartitionsPerInsert}
 }
 
 // Name returns the projection's name.

@@ -46,7 +46,7 @@ func (p *Projection) stage(ctx context.Context, conn driver.Conn, batch []consum
 			continue
 		}
 		k := part{e.Repository.ID(), e.Sequence}
-		if !parts[k] && len(parts) == maxPartitionsPerInsert {
+		if !parts[k] && len(parts) == p.maxParts {
 			if err := p.insertPending(ctx, conn, cols, rows); err != nil {
 				return err
 			}
