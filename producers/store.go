@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -29,8 +30,16 @@ const stateMagic = "RDSTATE2"
 // old one, so a crash leaves either the old state or the new one, never a
 // mix; Load verifies a trailing checksum. Safe for concurrent use on
 // different repositories.
+//
+// A Store also keeps the states it loaded or saved in memory, so a
+// long-running producer does not re-read a repository's state before each
+// snapshot: it assumes it is the only writer of its directory (one producer
+// per data directory). States handed out are shared: treat them as
+// read-only.
 type Store struct {
-	dir string
+	dir   string
+	mu    sync.Mutex
+	cache map[string]*State
 }
 
 // NewStore returns a store in dir, creating it if needed.
@@ -38,7 +47,7 @@ func NewStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
-	return &Store{dir: dir}, nil
+	return &Store{dir: dir, cache: map[string]*State{}}, nil
 }
 
 func (s *Store) path(repo events.Repository) string {
@@ -48,6 +57,12 @@ func (s *Store) path(repo events.Repository) string {
 // Load returns the repository's committed state, or an empty one when it
 // has none.
 func (s *Store) Load(repo events.Repository) (*State, error) {
+	s.mu.Lock()
+	cached := s.cache[repo.ID()]
+	s.mu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
 	path := s.path(repo)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -61,7 +76,14 @@ func (s *Store) Load(repo events.Repository) (*State, error) {
 		return nil, fmt.Errorf("loading state %s: %w", path, err)
 	}
 	st.Repository.Name = repo.Name
+	s.remember(st)
 	return st, nil
+}
+
+func (s *Store) remember(st *State) {
+	s.mu.Lock()
+	s.cache[st.Repository.ID()] = st
+	s.mu.Unlock()
 }
 
 // Save writes the state atomically.
@@ -83,7 +105,11 @@ func (s *Store) Save(st *State) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("saving state %s: %w", path, err)
 	}
-	return syncDir(s.dir)
+	if err := syncDir(s.dir); err != nil {
+		return err
+	}
+	s.remember(st)
+	return nil
 }
 
 func syncDir(dir string) error {

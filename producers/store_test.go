@@ -12,8 +12,18 @@ import (
 	"github.com/repodelta/repodelta/producers"
 )
 
+// reopen is a new Store on dir, as another process would have: nothing
+// cached.
+func reopen(t *testing.T, dir string) *producers.Store {
+	t.Helper()
+	s, err := producers.NewStore(dir)
+	require.NoError(t, err)
+	return s
+}
+
 func TestStoreSavesAndLoadsState(t *testing.T) {
-	store, err := producers.NewStore(t.TempDir())
+	dir := t.TempDir()
+	store, err := producers.NewStore(dir)
 	require.NoError(t, err)
 	empty, err := store.Load(repo)
 	require.NoError(t, err)
@@ -21,7 +31,10 @@ func TestStoreSavesAndLoadsState(t *testing.T) {
 
 	st, _ := snapshot(t, producers.NewState(repo), "bookworm-security_main_amd64_Packages.xz", 7, discard())
 	require.NoError(t, store.Save(st))
-	got, err := store.Load(repo)
+	cached, err := store.Load(repo)
+	require.NoError(t, err)
+	assert.Same(t, st, cached, "the saving process keeps the state in memory")
+	got, err := reopen(t, dir).Load(repo)
 	require.NoError(t, err)
 	assert.Equal(t, st.Sequence, got.Sequence)
 	assert.Equal(t, uint64(7), got.Seed)
@@ -44,10 +57,10 @@ func TestACorruptStateFileIsReportedNotTrusted(t *testing.T) {
 	require.NoError(t, err)
 	data[len(data)/2] ^= 0xff
 	require.NoError(t, os.WriteFile(files[0], data, 0o644))
-	_, err = store.Load(repo)
+	_, err = reopen(t, dir).Load(repo)
 	require.ErrorIs(t, err, producers.ErrCorruptState)
 	require.NoError(t, os.WriteFile(files[0], data[:len(data)/3], 0o644))
-	_, err = store.Load(repo)
+	_, err = reopen(t, dir).Load(repo)
 	require.ErrorIs(t, err, producers.ErrCorruptState)
 }
 

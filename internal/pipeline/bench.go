@@ -27,7 +27,8 @@ type BenchResult struct {
 // each source in turn, the repository is ingested from it and the time is
 // taken until every projector's committed snapshot of the repository
 // reaches the new sequence. Projectors run throughout, as in production,
-// so their start-up is not counted.
+// so their start-up is not counted, and each step starts once ClickHouse
+// has finished merging what the step before wrote.
 func Bench(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, sources []string) ([]BenchResult, error) {
 	c := *base
 	cfg := &c
@@ -47,6 +48,9 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 
 	var out []BenchResult
 	for i, src := range sources {
+		if err := quiesce(ctx, conn); err != nil {
+			return out, err
+		}
 		r := repo
 		r.Source = src
 		cfg.Repositories[0] = r
@@ -66,6 +70,28 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 		out = append(out, BenchResult{Step: step, Source: src, Events: res[0].Counts.Events(), Duration: time.Since(start), Ingest: ingested})
 	}
 	return out, nil
+}
+
+// quiesce waits (up to a minute) until ClickHouse runs no merge, so a step
+// is not timed against the background merging of the one before: in
+// production, snapshots are hours apart.
+func quiesce(ctx context.Context, conn driver.Conn) error {
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		var n uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM system.merges").Scan(&n); err != nil {
+			return fmt.Errorf("reading running merges: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 // waitCommitted polls the projectors' watermarks until each has committed

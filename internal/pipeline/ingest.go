@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/repodelta/repodelta/internal/config"
@@ -45,7 +44,7 @@ func IngestWithProgress(ctx context.Context, o Options, s *Services, cfg *config
 		return nil, err
 	}
 	defer log.Close()
-	store, err := producers.NewStore(filepath.Join(o.DataDir, "state"))
+	store, err := s.Store(o)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/repodelta/repodelta/internal/broker"
 	"github.com/repodelta/repodelta/internal/chserver"
+	"github.com/repodelta/repodelta/producers"
 )
 
 // Options are the settings every command shares.
@@ -47,6 +48,22 @@ type Services struct {
 	ClickHouseAddr string
 	broker         *broker.Broker
 	clickhouse     *chserver.Server
+	store          *producers.Store
+}
+
+// Store returns the producer's state store under DataDir/state, the same
+// one for every ingest of these services, so states stay in memory between
+// rounds.
+func (s *Services) Store(o Options) (*producers.Store, error) {
+	if s.store != nil {
+		return s.store, nil
+	}
+	st, err := producers.NewStore(filepath.Join(o.DataDir, "state"))
+	if err != nil {
+		return nil, err
+	}
+	s.store = st
+	return st, nil
 }
 
 // StartKafka starts the embedded broker under DataDir/kafka unless
