@@ -42,7 +42,8 @@ func (p *Projection) Name() string { return p.name }
 // and promotes every snapshot that the markers complete, in sequence
 // order. It is idempotent (see the package documentation).
 func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consumers.Event) error {
-	if err := p.stage(ctx, conn, batch); err != nil {
+	whole := wholeSnapshots(batch)
+	if err := p.stage(ctx, conn, withoutSnapshots(batch, whole)); err != nil {
 		return err
 	}
 	complete, err := p.ledger.Record(ctx, conn, batch)
@@ -50,7 +51,13 @@ func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consum
 		return err
 	}
 	for _, s := range complete {
-		if err := p.promote(ctx, conn, s); err != nil {
+		write := p.promote
+		if whole[snapshotID{s.Repository.ID(), s.Sequence}] {
+			write = func(ctx context.Context, conn driver.Conn, s consumers.Snapshot) error {
+				return p.insertDirect(ctx, conn, s, batch)
+			}
+		}
+		if err := write(ctx, conn, s); err != nil {
 			return err
 		}
 		if err := p.ledger.Advance(ctx, conn, s); err != nil {
