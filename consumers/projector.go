@@ -93,6 +93,7 @@ func (p *Projector) Run(ctx context.Context) error {
 			return p.exit(ctx, err)
 		}
 		if len(batch) > 0 {
+			batch = p.gather(ctx, batch)
 			if err := p.process(ctx, batch); err != nil {
 				return p.exit(ctx, err)
 			}
