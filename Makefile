@@ -29,6 +29,8 @@ bench-pipeline: deps build
 	./scripts/bench-producer
 	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench \
 		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
+	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --with-others --rebuild \
+		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
 
 lint:
 	$(GO) vet $(PKGS)

@@ -9,7 +9,11 @@ import (
 	"github.com/repodelta/repodelta/internal/pipeline"
 )
 
-const flagRepoName = "repository"
+const (
+	flagRepoName   = "repository"
+	flagWithOthers = "with-others"
+	flagRebuild    = "rebuild"
+)
 
 func benchCommand() *cli.Command {
 	return &cli.Command{
@@ -19,6 +23,8 @@ func benchCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: flagRepoName, Usage: "configured repository whose identity the sources share (default: the first)"},
 			&cli.BoolFlag{Name: flagJSON, Usage: "print JSON lines"},
+			&cli.BoolFlag{Name: flagWithOthers, Usage: "ingest the other configured repositories first (untimed)"},
+			&cli.BoolFlag{Name: flagRebuild, Usage: "then time rebuilding every projection from the whole log into a fresh database"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -37,7 +43,13 @@ func benchCommand() *cli.Command {
 			repo.InRelease = "" // each source is a different snapshot
 			var s pipeline.Services
 			defer s.Close()
-			res, err := pipeline.Bench(c.Context, pipelineOptions(c), &s, cfg, repo, c.Args().Slice())
+			o := pipelineOptions(c)
+			res, err := pipeline.Bench(c.Context, o, &s, cfg, repo, c.Args().Slice(), c.Bool(flagWithOthers))
+			if err == nil && c.Bool(flagRebuild) {
+				var rb pipeline.BenchResult
+				rb, err = pipeline.BenchRebuild(c.Context, o, &s, cfg)
+				res = append(res, rb)
+			}
 			for i, r := range res {
 				if c.Bool(flagJSON) {
 					json.NewEncoder(c.App.Writer).Encode(r)
@@ -45,7 +57,11 @@ func benchCommand() *cli.Command {
 				}
 				fmt.Fprintf(c.App.Writer, "%-13s %8d events  %8.3f s  (ingest %.3f s, projection %.3f s)  %s\n", r.Step, r.Events,
 					r.Duration.Seconds(), r.Ingest.Seconds(), (r.Duration - r.Ingest).Seconds(), r.Source)
-				if i > 0 {
+				switch {
+				case r.Step == "rebuild":
+					last := res[len(res)-2]
+					fmt.Fprintf(c.App.Writer, "%-13s the last delta was %.1fx faster than this rebuild\n", "", r.Duration.Seconds()/last.Duration.Seconds())
+				case i > 0:
 					fmt.Fprintf(c.App.Writer, "%-13s %.1fx faster than the initial load\n", "", res[0].Duration.Seconds()/r.Duration.Seconds())
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -29,7 +30,11 @@ type BenchResult struct {
 // reaches the new sequence. Projectors run throughout, as in production,
 // so their start-up is not counted, and each step starts once ClickHouse
 // has finished merging what the step before wrote.
-func Bench(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, sources []string) ([]BenchResult, error) {
+//
+// The other repositories of base are ingested first, as one untimed step,
+// when withOthers is set: the steps then run against a pipeline that
+// already holds them (the cross-repository projections have more to do).
+func Bench(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, sources []string, withOthers bool) ([]BenchResult, error) {
 	c := *base
 	cfg := &c
 	cfg.Repositories = []config.Repository{repo}
@@ -47,6 +52,11 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 	defer func() { cancel(); <-projected }()
 
 	var out []BenchResult
+	if withOthers {
+		if err := benchOthers(ctx, o, s, base, repo, conn, projected); err != nil {
+			return nil, err
+		}
+	}
 	for i, src := range sources {
 		if err := quiesce(ctx, conn); err != nil {
 			return out, err
@@ -70,6 +80,28 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 		out = append(out, BenchResult{Step: step, Source: src, Events: res[0].Counts.Events(), Duration: time.Since(start), Ingest: ingested})
 	}
 	return out, nil
+}
+
+// benchOthers ingests every repository of base but repo and waits until
+// the projectors have committed them.
+func benchOthers(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, conn driver.Conn, projected <-chan error) error {
+	c := *base
+	c.Repositories = nil
+	for _, r := range base.Repositories {
+		if r.Name != repo.Name {
+			c.Repositories = append(c.Repositories, r)
+		}
+	}
+	res, err := Ingest(ctx, o, s, &c, nil, false)
+	if err != nil {
+		return err
+	}
+	for i, r := range res {
+		if err := waitCommitted(ctx, conn, o.database(), c.Repositories[i], r.Sequence, projected); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // quiesce waits (up to a minute) until ClickHouse runs no merge, so a step
@@ -120,4 +152,32 @@ func waitCommitted(ctx context.Context, conn driver.Conn, database string, repo 
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// BenchRebuild measures rebuilding every projection from scratch: each is
+// run under a new name (a new consumer group, from offset zero) into a
+// fresh database until it has caught up with the whole log. The database
+// is dropped afterwards.
+func BenchRebuild(ctx context.Context, o Options, s *Services, cfg *config.Config) (BenchResult, error) {
+	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)
+	ro := o
+	ro.Database = o.database() + "_rebuild_" + suffix
+	projs := make([]consumers.Projection, 0, len(projections))
+	for _, name := range ProjectionNames() {
+		projs = append(projs, projections[name](ro.Database, name+"-rebuild-"+suffix))
+	}
+	start := time.Now()
+	if err := project(ctx, ro, s, cfg, projs, true, nil); err != nil {
+		return BenchResult{}, err
+	}
+	res := BenchResult{Step: "rebuild", Source: "the whole log", Duration: time.Since(start)}
+	conn, err := OpenClickHouse(ctx, o, s)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+ro.Database); err != nil {
+		return res, fmt.Errorf("dropping %s: %w", ro.Database, err)
+	}
+	return res, nil
 }

@@ -14,13 +14,20 @@ import (
 	"github.com/repodelta/repodelta/internal/bus"
 	"github.com/repodelta/repodelta/internal/chdb"
 	"github.com/repodelta/repodelta/internal/config"
+	"github.com/repodelta/repodelta/projections/links"
+	"github.com/repodelta/repodelta/projections/maintainers"
 	"github.com/repodelta/repodelta/projections/packages"
+	"github.com/repodelta/repodelta/projections/projects"
 	"github.com/repodelta/repodelta/schemas"
 )
 
-// projections are the known projections by name, each built for a database.
-var projections = map[string]func(database string) consumers.Projection{
-	"packages": func(db string) consumers.Projection { return packages.New(db) },
+// projections are the known projections, each built for a database under
+// a name (its consumer group: a rebuild uses another).
+var projections = map[string]func(database, name string) consumers.Projection{
+	packages.Name:    func(db, n string) consumers.Projection { return packages.NewNamed(db, n) },
+	projects.Name:    func(db, n string) consumers.Projection { return projects.NewNamed(db, n) },
+	maintainers.Name: func(db, n string) consumers.Projection { return maintainers.NewNamed(db, n) },
+	links.Name:       func(db, n string) consumers.Projection { return links.NewNamed(db, n) },
 }
 
 // ProjectionNames lists the known projections.
@@ -43,7 +50,7 @@ func selectProjections(names []string, db string) ([]consumers.Projection, error
 		if !ok {
 			return nil, fmt.Errorf("unknown projector %q (known: %s)", n, strings.Join(ProjectionNames(), ", "))
 		}
-		out = append(out, mk(db))
+		out = append(out, mk(db, n))
 	}
 	return out, nil
 }
@@ -75,6 +82,11 @@ func Project(ctx context.Context, o Options, s *Services, cfg *config.Config, na
 	if err != nil {
 		return err
 	}
+	return project(ctx, o, s, cfg, projs, once, progress)
+}
+
+// project runs the given projections, migrating o's database first.
+func project(ctx context.Context, o Options, s *Services, cfg *config.Config, projs []consumers.Projection, once bool, progress func([]*consumers.Projector)) error {
 	if err := s.StartKafka(ctx, o); err != nil {
 		return err
 	}
