@@ -61,7 +61,7 @@ func (p *Projection) readChanges(ctx context.Context, conn driver.Conn, s consum
 		id     = s.Repository.ID()
 	)
 	args := []any{id, s.Sequence, id, s.Sequence, id, s.Sequence, id, s.Sequence}
-	err := queryRows(ctx, conn, fmt.Sprintf(changesQuery, p.database), args, func(rows driver.Rows) error {
+	err := p.queryRows(ctx, conn, fmt.Sprintf(changesQuery, p.database), args, func(rows driver.Rows) error {
 		var (
 			c     change
 			was   prior
@@ -92,7 +92,7 @@ func (p *Projection) priorsAnywhere(ctx context.Context, conn driver.Conn, s con
 	query := "SELECT key, argMax(project, sequence), argMax(maintainer, sequence) FROM " + p.database + ".projects_state" +
 		" WHERE repository_id = ? AND sequence < ? AND deleted = 0 AND key IN ? GROUP BY key"
 	err := inChunks(keys, p.setBytes, func(set clickhouse.GroupSet) error {
-		return queryRows(ctx, conn, query, []any{s.Repository.ID(), s.Sequence, set}, func(rows driver.Rows) error {
+		return p.queryRows(ctx, conn, query, []any{s.Repository.ID(), s.Sequence, set}, func(rows driver.Rows) error {
 			var (
 				key string
 				was prior

@@ -89,7 +89,7 @@ func (p *Projection) countMaintainers(ctx context.Context, conn driver.Conn, s c
 func (p *Projection) readMaintainerCounts(ctx context.Context, conn driver.Conn, s consumers.Snapshot, set clickhouse.GroupSet, out map[string]uint64) error {
 	query := "SELECT maintainer, argMax(packages, sequence) FROM " + p.database + ".projects_maintainers" +
 		" WHERE repository_id = ? AND sequence < ? AND maintainer IN ? GROUP BY maintainer"
-	return queryRows(ctx, conn, query, []any{s.Repository.ID(), s.Sequence, set}, func(rows driver.Rows) error {
+	return p.queryRows(ctx, conn, query, []any{s.Repository.ID(), s.Sequence, set}, func(rows driver.Rows) error {
 		var (
 			m string
 			n uint64
@@ -105,7 +105,7 @@ func (p *Projection) readMaintainerCounts(ctx context.Context, conn driver.Conn,
 func (p *Projection) readMaintainersElsewhere(ctx context.Context, conn driver.Conn, s consumers.Snapshot, set clickhouse.GroupSet, out map[string]bool) error {
 	query := "SELECT DISTINCT maintainer FROM (SELECT repository_id, maintainer, argMax(packages, sequence) AS n FROM " +
 		p.database + ".projects_maintainers WHERE repository_id != ? AND maintainer IN ? GROUP BY repository_id, maintainer) WHERE n > 0"
-	return queryRows(ctx, conn, query, []any{s.Repository.ID(), set}, func(rows driver.Rows) error {
+	return p.queryRows(ctx, conn, query, []any{s.Repository.ID(), set}, func(rows driver.Rows) error {
 		var m string
 		err := rows.Scan(&m)
 		out[m] = true
@@ -116,7 +116,7 @@ func (p *Projection) readMaintainersElsewhere(ctx context.Context, conn driver.C
 const maintainerInsert = "INSERT INTO %s.projects_maintainers (repository_id, maintainer, sequence, packages)"
 
 func (p *Projection) insertMaintainers(ctx context.Context, conn driver.Conn, s consumers.Snapshot, rows []maintainerCount) error {
-	err := insertRows(ctx, conn, fmt.Sprintf(maintainerInsert, p.database), len(rows), func(i int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(maintainerInsert, p.database), len(rows), func(i int) []any {
 		return []any{s.Repository.ID(), rows[i].maintainer, s.Sequence, rows[i].packages}
 	})
 	if err != nil {

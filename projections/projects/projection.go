@@ -17,15 +17,17 @@ const Name = "projects"
 // Projection maintains the projects, project_repositories,
 // package_statuses, repositories, statistics, statistics_history and
 // project_history views from the package events alone, keeping its own
-// state (projects_state). It holds no state between calls. Apply must not
-// run concurrently with itself, in this process or another, against one
-// database: see the package documentation.
+// state (projects_state). It holds no state between calls, and runs at
+// most four ClickHouse operations at once besides the ledger's. Apply must
+// not run concurrently with itself, in this process or another, against
+// one database: see the package documentation.
 type Projection struct {
 	database string
 	name     string
 	ledger   *consumers.Ledger
 	maxParts int // snapshots per staging insert: maxPartitionsPerInsert
 	setBytes int // literal bytes per "IN ?" set: maxSetBytes
+	slots    chan struct{}
 }
 
 // New returns the projection writing to the tables of database, which the
@@ -39,7 +41,7 @@ func New(database string) *Projection {
 // rebuild into a shadow database while the live projection keeps serving.
 func NewNamed(database, name string) *Projection {
 	return &Projection{database: database, name: name, ledger: consumers.NewLedger(database, name),
-		maxParts: maxPartitionsPerInsert, setBytes: maxSetBytes}
+		maxParts: maxPartitionsPerInsert, setBytes: maxSetBytes, slots: make(chan struct{}, maxConcurrent)}
 }
 
 // Name returns the projection's name.

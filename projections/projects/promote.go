@@ -116,7 +116,7 @@ func (p *Projection) dropPending(ctx context.Context, conn driver.Conn, s consum
 // staged rows.
 func (p *Projection) pendingSequences(ctx context.Context, conn driver.Conn, repo string, after, upTo uint64) ([]uint64, error) {
 	var seqs []uint64
-	err := queryRows(ctx, conn, "SELECT DISTINCT sequence FROM "+p.database+".projects_pending"+
+	err := p.queryRows(ctx, conn, "SELECT DISTINCT sequence FROM "+p.database+".projects_pending"+
 		" WHERE repository_id = ? AND sequence > ? AND sequence <= ?", []any{repo, after, upTo},
 		func(rows driver.Rows) error {
 			var seq uint64

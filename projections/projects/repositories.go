@@ -37,7 +37,7 @@ func (r *repositoryRow) pointers() []any {
 // newest of each repository (a few rows per repository until merges).
 func (p *Projection) readRepositories(ctx context.Context, conn driver.Conn) (map[string]repositoryRow, error) {
 	out := map[string]repositoryRow{}
-	err := queryRows(ctx, conn, "SELECT "+repositoryColumns+" FROM "+p.database+".repositories_current", nil,
+	err := p.queryRows(ctx, conn, "SELECT "+repositoryColumns+" FROM "+p.database+".repositories_current", nil,
 		func(rows driver.Rows) error {
 			var r repositoryRow
 			err := rows.Scan(r.pointers()...)
@@ -55,7 +55,7 @@ func (p *Projection) readRepositories(ctx context.Context, conn driver.Conn) (ma
 
 func (p *Projection) insertRepositories(ctx context.Context, conn driver.Conn, rows []repositoryRow) error {
 	query := "INSERT INTO " + p.database + ".repositories_current (" + repositoryColumns + ")"
-	if err := insertRows(ctx, conn, query, len(rows), func(i int) []any { return rows[i].values() }); err != nil {
+	if err := p.insertRows(ctx, conn, query, len(rows), func(i int) []any { return rows[i].values() }); err != nil {
 		return fmt.Errorf("writing %d repository rows: %w", len(rows), err)
 	}
 	return nil
@@ -87,7 +87,7 @@ func (r *statisticsRow) pointers() []any {
 // row.
 func (p *Projection) readStatistics(ctx context.Context, conn driver.Conn) (statisticsRow, error) {
 	var out statisticsRow
-	err := queryRows(ctx, conn, "SELECT "+statisticsColumns+" FROM "+p.database+".statistics_current", nil,
+	err := p.queryRows(ctx, conn, "SELECT "+statisticsColumns+" FROM "+p.database+".statistics_current", nil,
 		func(rows driver.Rows) error {
 			var r statisticsRow
 			err := rows.Scan(r.pointers()...)
@@ -104,7 +104,7 @@ func (p *Projection) readStatistics(ctx context.Context, conn driver.Conn) (stat
 
 func (p *Projection) insertStatistics(ctx context.Context, conn driver.Conn, row statisticsRow) error {
 	query := "INSERT INTO " + p.database + ".statistics_current (key, " + statisticsColumns + ")"
-	if err := insertRows(ctx, conn, query, 1, func(int) []any { return append([]any{uint8(0)}, row.values()...) }); err != nil {
+	if err := p.insertRows(ctx, conn, query, 1, func(int) []any { return append([]any{uint8(0)}, row.values()...) }); err != nil {
 		return fmt.Errorf("writing the statistics: %w", err)
 	}
 	return nil
@@ -118,7 +118,7 @@ const statisticsHistoryInsert = "INSERT INTO %s.statistics_history_current (repo
 // from its repository's new row r.
 func (p *Projection) insertStatisticsHistory(ctx context.Context, conn driver.Conn, s consumers.Snapshot, r repositoryRow) error {
 	c := s.Counts
-	err := insertRows(ctx, conn, fmt.Sprintf(statisticsHistoryInsert, p.database), 1, func(int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(statisticsHistoryInsert, p.database), 1, func(int) []any {
 		row := []any{r.id, s.Sequence, r.generation, r.name, r.family, s.Time.UTC(), r.packages, r.projects}
 		for _, n := range r.counts {
 			row = append(row, n)

@@ -19,7 +19,7 @@ const stateInsert = "INSERT INTO %s.projects_state (project, repository_id, key,
 func (p *Projection) writeState(ctx context.Context, conn driver.Conn, s consumers.Snapshot, changes []change, moved map[string]string) error {
 	repo := s.Repository
 	movedKeys := slices.Sorted(maps.Keys(moved))
-	err := insertRows(ctx, conn, fmt.Sprintf(stateInsert, p.database), len(changes)+len(movedKeys), func(i int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(stateInsert, p.database), len(changes)+len(movedKeys), func(i int) []any {
 		if i >= len(changes) {
 			key := movedKeys[i-len(changes)]
 			return []any{moved[key], repo.ID(), key, s.Sequence, uint8(1), repo.Name, repo.Family, "", "", ""}
@@ -47,7 +47,7 @@ func (p *Projection) readMembers(ctx context.Context, conn driver.Conn, s consum
 	query := "SELECT project, repository_id, key, sequence, deleted, repository, family, name, version, maintainer FROM " +
 		p.database + ".projects_state WHERE project IN ? AND (repository_id != ? OR sequence < ?)"
 	err := inChunks(projects, p.setBytes, func(set clickhouse.GroupSet) error {
-		return queryRows(ctx, conn, query, []any{set, s.Repository.ID(), s.Sequence}, func(rows driver.Rows) error {
+		return p.queryRows(ctx, conn, query, []any{set, s.Repository.ID(), s.Sequence}, func(rows driver.Rows) error {
 			var r row
 			err := rows.Scan(&r.project, &r.repositoryID, &r.key, &r.sequence, &r.deleted, &r.repository, &r.family, &r.name, &r.version, &r.maintainer)
 			k := [3]string{r.project, r.repositoryID, r.key}

@@ -16,7 +16,7 @@ func (p *Projection) readStored(ctx context.Context, conn driver.Conn, projects 
 	out, gens := make(map[string]stored, len(projects)), map[string]uint64{}
 	query := "SELECT project, generation, first_seen, last_changed FROM " + p.database + ".projects_current WHERE project IN ?"
 	err := inChunks(projects, p.setBytes, func(set clickhouse.GroupSet) error {
-		return queryRows(ctx, conn, query, []any{set}, func(rows driver.Rows) error {
+		return p.queryRows(ctx, conn, query, []any{set}, func(rows driver.Rows) error {
 			var (
 				name                   string
 				gen                    uint64

@@ -33,7 +33,7 @@ const historyInsert = "INSERT INTO %s.project_history_current (project, snapshot
 
 func (p *Projection) insertHistory(ctx context.Context, conn driver.Conn, s consumers.Snapshot, rows []historyRow) error {
 	repo := s.Repository
-	err := insertRows(ctx, conn, fmt.Sprintf(historyInsert, p.database), len(rows), func(i int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(historyInsert, p.database), len(rows), func(i int) []any {
 		r := rows[i]
 		return []any{r.project, repo.ID(), s.Sequence, r.repositoryID, r.event, repo.Name, r.repository, s.Time.UTC(), r.oldVersion, r.newVersion}
 	})
@@ -47,7 +47,7 @@ const statusInsert = "INSERT INTO %s.package_statuses_current (project, reposito
 	" repository, family, name, version, normalized_version, status)"
 
 func (p *Projection) insertStatuses(ctx context.Context, conn driver.Conn, gen uint64, rows []statusRow) error {
-	err := insertRows(ctx, conn, fmt.Sprintf(statusInsert, p.database), len(rows), func(i int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(statusInsert, p.database), len(rows), func(i int) []any {
 		r := rows[i]
 		status := r.status
 		if r.deleted {
@@ -65,7 +65,7 @@ const repoInsert = "INSERT INTO %s.project_repositories_current (project, reposi
 	" num_packages, num_newest, num_outdated, num_legacy, num_devel, num_unique, num_ignored, best_version, maintainers)"
 
 func (p *Projection) insertRepos(ctx context.Context, conn driver.Conn, gen uint64, rows []repoRow) error {
-	err := insertRows(ctx, conn, fmt.Sprintf(repoInsert, p.database), len(rows), func(i int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(repoInsert, p.database), len(rows), func(i int) []any {
 		r := rows[i]
 		c := r.counts
 		return []any{r.project, r.repositoryID, gen, flag(r.deleted), r.repository, r.family,
@@ -82,7 +82,7 @@ const projectInsert = "INSERT INTO %s.projects_current (project, generation, del
 	" num_ignored, first_seen, last_changed)"
 
 func (p *Projection) insertProjects(ctx context.Context, conn driver.Conn, gen uint64, rows []projectRow) error {
-	err := insertRows(ctx, conn, fmt.Sprintf(projectInsert, p.database), len(rows), func(i int) []any {
+	err := p.insertRows(ctx, conn, fmt.Sprintf(projectInsert, p.database), len(rows), func(i int) []any {
 		r := rows[i]
 		c := r.counts
 		return []any{r.project, gen, flag(r.deleted), r.repos, r.families, r.packages, r.newest, r.devel,
