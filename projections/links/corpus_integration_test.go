@@ -12,6 +12,7 @@ import (
 	"github.com/repodelta/repodelta/consumers"
 	"github.com/repodelta/repodelta/consumers/projectortest"
 	"github.com/repodelta/repodelta/events"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 	"github.com/repodelta/repodelta/projections/links"
 )
 
@@ -55,13 +56,13 @@ const stateEntries = `SELECT repository_id, key, current_project AS project, id,
 	ARRAY JOIN ids AS id, ks AS kind WHERE gone = 0`
 
 func TestCorpusCountsEqualARecomputation(t *testing.T) {
-	s := story(t)
+	s := stagedtest.Story(t)
 	conn, db := projectortest.Database(t)
 	p := links.New(db)
 	everReferenced := map[pair]bool{}
 	for i, st := range s.Steps {
-		apply(t, p, conn, st.Events)
-		present := packagesAfter(s.Steps[:i+1])
+		stagedtest.Apply(t, p, conn, st.Events)
+		present := stagedtest.PackagesAfter(s.Steps[:i+1])
 		t.Run("after "+st.Name, func(t *testing.T) {
 			assertStateHoldsEachSnapshot(t, conn, db, s.Steps[:i+1])
 			assertSameAsRecomputed(t, conn, db)
@@ -74,13 +75,13 @@ func TestCorpusCountsEqualARecomputation(t *testing.T) {
 	// Only bookworm-point could drop links (it drops none of the corpus):
 	// any orphan is orphaned at its time.
 	point := s.Steps[2].Events[0].SnapshotTime
-	t.Logf("%d links, %d orphaned", count(t, conn, "SELECT count() FROM "+db+".links"),
-		count(t, conn, "SELECT count() FROM "+db+".links WHERE orphaned_at IS NOT NULL"))
-	assert.Zero(t, count(t, conn, "SELECT count() FROM "+db+".links WHERE orphaned_at IS NOT NULL AND orphaned_at != ?", point))
+	t.Logf("%d links, %d orphaned", stagedtest.Count(t, conn, "SELECT count() FROM "+db+".links"),
+		stagedtest.Count(t, conn, "SELECT count() FROM "+db+".links WHERE orphaned_at IS NOT NULL"))
+	assert.Zero(t, stagedtest.Count(t, conn, "SELECT count() FROM "+db+".links WHERE orphaned_at IS NOT NULL AND orphaned_at != ?", point))
 }
 
 func TestBookwormHomepageFacts(t *testing.T) {
-	st := story(t).Steps[0]
+	st := stagedtest.Story(t).Steps[0]
 	require.Equal(t, "bookworm-1", st.Name)
 	parsed, normalised := map[string]bool{}, map[string]bool{}
 	for _, e := range st.Events {
@@ -89,15 +90,15 @@ func TestBookwormHomepageFacts(t *testing.T) {
 			normalised[links.NormalizeURL(e.Package.Homepage())] = true
 		}
 	}
-	raw := fieldValues(t, projectortest.Corpus("bookworm_main_amd64_Packages.xz"), "Homepage")
+	raw := stagedtest.FieldValues(t, projectortest.Corpus("bookworm_main_amd64_Packages.xz"), "Homepage")
 	assert.Equal(t, bookwormRawHomepages, len(raw), "distinct Homepage fields as written")
 	assert.Equal(t, bookwormRawHomepages, len(parsed), "distinct Homepage fields as parsed")
 	assert.Equal(t, bookwormNormalisedHomepages, len(normalised), "distinct normalised homepages")
 
 	conn, db := projectortest.Database(t)
-	apply(t, links.New(db), conn, st.Events)
-	assert.Equal(t, uint64(bookwormNormalisedHomepages), count(t, conn, "SELECT count() FROM "+db+".links WHERE kind = 'homepage'"))
-	assert.Equal(t, uint64(bookwormNormalisedHomepages), count(t, conn, "SELECT uniqExact(url) FROM "+db+".links WHERE kind = 'homepage'"),
+	stagedtest.Apply(t, links.New(db), conn, st.Events)
+	assert.Equal(t, uint64(bookwormNormalisedHomepages), stagedtest.Count(t, conn, "SELECT count() FROM "+db+".links WHERE kind = 'homepage'"))
+	assert.Equal(t, uint64(bookwormNormalisedHomepages), stagedtest.Count(t, conn, "SELECT uniqExact(url) FROM "+db+".links WHERE kind = 'homepage'"),
 		"each URL stored once")
 }
 
@@ -115,7 +116,7 @@ func assertStateHoldsEachSnapshot(t *testing.T, conn driver.Conn, db string, ste
 	}
 	for repo, n := range want {
 		query := strings.ReplaceAll("SELECT count() FROM ("+currentState+") WHERE gone = 0 AND repository_id = ?", "{{db}}", db)
-		assert.Equal(t, n, count(t, conn, query, repo), repo)
+		assert.Equal(t, n, stagedtest.Count(t, conn, query, repo), repo)
 	}
 }
 

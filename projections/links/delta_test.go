@@ -9,6 +9,7 @@ import (
 
 	"github.com/repodelta/repodelta/consumers"
 	"github.com/repodelta/repodelta/consumers/projectortest"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 	"github.com/repodelta/repodelta/projections/links"
 )
 
@@ -19,25 +20,25 @@ import (
 // changed, in one part.
 func TestADeltaWritesOnlyTheLinksItChanges(t *testing.T) {
 	ctx := context.Background()
-	s := story(t)
+	s := stagedtest.Story(t)
 	conn, db := projectortest.Database(t)
 	p := links.New(db)
-	apply(t, p, conn, s.Steps[0].Events)
-	apply(t, p, conn, s.Steps[1].Events)
+	stagedtest.Apply(t, p, conn, s.Steps[0].Events)
+	stagedtest.Apply(t, p, conn, s.Steps[1].Events)
 	require.NoError(t, conn.Exec(ctx, "SYSTEM STOP MERGES "+db+".link_counts"))
-	rowsBefore := count(t, conn, "SELECT count() FROM "+db+".link_counts")
-	partsBefore := activeParts(t, conn, db, "link_counts")
+	rowsBefore := stagedtest.Count(t, conn, "SELECT count() FROM "+db+".link_counts")
+	partsBefore := stagedtest.ActiveParts(t, conn, db, "link_counts")
 
-	apply(t, p, conn, s.Steps[2].Events)
+	stagedtest.Apply(t, p, conn, s.Steps[2].Events)
 
-	changed := changedLinks(packagesAfter(s.Steps[:1])[bookworm.ID()], s.Steps[2].Events)
-	total := count(t, conn, "SELECT count() FROM "+db+".links")
+	changed := changedLinks(stagedtest.PackagesAfter(s.Steps[:1])[stagedtest.Bookworm.ID()], s.Steps[2].Events)
+	total := stagedtest.Count(t, conn, "SELECT count() FROM "+db+".links")
 	t.Logf("bookworm-point: %d package events change the packages of %d of %d links",
-		packageEvents(s.Steps[2].Events), len(changed), total)
+		stagedtest.PackageEvents(s.Steps[2].Events), len(changed), total)
 	require.NotEmpty(t, changed)
 	assert.Less(t, uint64(len(changed))*20, total, "a point release touches few links")
-	assert.Equal(t, uint64(len(changed)), count(t, conn, "SELECT count() FROM "+db+".link_counts")-rowsBefore, "rows written")
-	assert.Equal(t, partsBefore+1, activeParts(t, conn, db, "link_counts"), "one part for the snapshot")
+	assert.Equal(t, uint64(len(changed)), stagedtest.Count(t, conn, "SELECT count() FROM "+db+".link_counts")-rowsBefore, "rows written")
+	assert.Equal(t, partsBefore+1, stagedtest.ActiveParts(t, conn, db, "link_counts"), "one part for the snapshot")
 }
 
 // changedLinks returns the (URL, kind) pairs whose (package, project)
@@ -74,14 +75,4 @@ func changedLinks(before map[string]consumers.Event, delta []consumers.Event) ma
 		}
 	}
 	return changed
-}
-
-func packageEvents(evs []consumers.Event) int {
-	n := 0
-	for _, e := range evs {
-		if !e.Type.IsMarker() {
-			n++
-		}
-	}
-	return n
 }

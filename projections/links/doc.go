@@ -26,7 +26,7 @@
 //     links), partitioned by (repository_id, sequence).
 //  2. Record the batch's commit markers; get the snapshots now complete.
 //  3. For each complete snapshot s, in order, after any earlier complete
-//     snapshot of its repository not promoted yet (see catchUp):
+//     snapshot of its repository not promoted yet (see staged.Projector):
 //     a. copy s's staged rows into link_packages, the state, in one block.
 //     The state keeps a row per key and promoted snapshot that touched
 //     it: the newest is the package now, the newest older than s is what

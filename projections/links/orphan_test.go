@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/repodelta/repodelta/consumers/projectortest"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 	"github.com/repodelta/repodelta/projections/links"
 )
 
@@ -54,7 +55,7 @@ func TestALinkIsOrphanedByTheSnapshotThatDropsItsLastPackage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, i := range tt.steps {
-				apply(t, p, conn, story.Steps[i].Events)
+				stagedtest.Apply(t, p, conn, story.Steps[i].Events)
 			}
 			assert.Equal(t, tt.want, read())
 		})

@@ -6,6 +6,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/repodelta/repodelta/consumers"
+	"github.com/repodelta/repodelta/projections/internal/staged"
 )
 
 // Name is the projection's name; its consumer group is "repodelta-links".
@@ -15,10 +16,12 @@ const Name = "links"
 // several processes may project at once (they share the consumer group
 // and split the partitions). Safe for concurrent use.
 type Projection struct {
-	database string
-	name     string
-	ledger   *consumers.Ledger
-	maxParts int // snapshots per staging insert: maxPartitionsPerInsert
+	database  string
+	name      string
+	ledger    *consumers.Ledger
+	maxParts  int // snapshots per staging insert: staged.MaxPartitionsPerInsert
+	tables    staged.Tables
+	projector staged.Projector
 }
 
 // New returns the projection writing to the tables of database, which the
@@ -31,7 +34,10 @@ func New(database string) *Projection {
 // consumer group (which starts at offset zero) and other ledger rows: a
 // rebuild into a shadow database while the live projection keeps serving.
 func NewNamed(database, name string) *Projection {
-	return &Projection{database: database, name: name, ledger: consumers.NewLedger(database, name), maxParts: maxPartitionsPerInsert}
+	p := &Projection{database: database, name: name, ledger: consumers.NewLedger(database, name), maxParts: staged.MaxPartitionsPerInsert}
+	p.tables = staged.Tables{Database: database, Pending: "links_pending", State: "link_packages", Entries: entryColumns}
+	p.projector = staged.Projector{Database: database, Name: name, Ledger: p.ledger, Stage: p.stage, Promote: p.promote}
+	return p
 }
 
 // Name returns the projection's name.
@@ -42,23 +48,5 @@ func (p *Projection) Name() string { return p.name }
 // each after any earlier complete snapshot of its repository not yet
 // promoted. It is idempotent (see the package documentation).
 func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consumers.Event) error {
-	if err := p.stage(ctx, conn, batch); err != nil {
-		return err
-	}
-	complete, err := p.ledger.Record(ctx, conn, batch)
-	if err != nil {
-		return err
-	}
-	for _, s := range complete {
-		if err := p.catchUp(ctx, conn, s); err != nil {
-			return err
-		}
-		if err := p.promote(ctx, conn, s); err != nil {
-			return err
-		}
-		if err := p.ledger.Advance(ctx, conn, s); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.projector.Apply(ctx, conn, batch)
 }

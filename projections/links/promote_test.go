@@ -1,16 +1,12 @@
 package links
 
 import (
-	"context"
 	"testing"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/repodelta/repodelta/consumers"
 	"github.com/repodelta/repodelta/consumers/projectortest"
-	"github.com/repodelta/repodelta/events"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 )
 
 var surface = []projectortest.Query{
@@ -18,25 +14,12 @@ var surface = []projectortest.Query{
 		" ifNull(toString(orphaned_at, 'UTC'), '') AS orphaned_at FROM {{db}}.links ORDER BY link_id, kind"},
 }
 
-// goldenMain is golden-main's first two snapshots on two partitions, and
-// the rows they project to.
-func goldenMain(t *testing.T) (*projectortest.Story, projectortest.Dump) {
-	ctx := context.Background()
-	story, err := projectortest.Tell(ctx, 2, 4, []projectortest.Take{
-		{Name: "main-1", Repository: projectortest.GoldenMain, Sequence: 1, Index: projectortest.Testdata("main-1.Packages")},
-		{Name: "main-2", Repository: projectortest.GoldenMain, Sequence: 2, After: "main-1", Index: projectortest.Testdata("main-2.Packages")},
-	})
-	require.NoError(t, err)
-	conn, db := projectortest.Database(t)
-	require.NoError(t, New(db).Apply(ctx, conn, story.All()))
-	return story, dump(t, conn, db)
-}
+var promotion = stagedtest.Promotion{New: steps, Surface: surface}
 
-func dump(t *testing.T, conn driver.Conn, db string) projectortest.Dump {
-	t.Helper()
-	d, err := projectortest.DumpSurface(context.Background(), conn, db, surface)
-	require.NoError(t, err)
-	return d
+// steps exposes a projection's steps to the promotion tests.
+func steps(db string) stagedtest.Steps {
+	p := New(db)
+	return stagedtest.Steps{Apply: p.Apply, Stage: p.stage, Promote: p.promote, PromoteState: p.promoteState, Ledger: p.ledger}
 }
 
 // TestASlowPromotionOfAnOlderSnapshotChangesNothing plays two processes
@@ -45,25 +28,7 @@ func dump(t *testing.T, conn driver.Conn, db string) projectortest.Dump {
 // completes snapshot 2, promotes snapshot 1 first (it is complete and not
 // yet promoted), then snapshot 2. A's late promotion changes nothing.
 func TestASlowPromotionOfAnOlderSnapshotChangesNothing(t *testing.T) {
-	ctx := context.Background()
-	story, want := goldenMain(t)
-	conn, db := projectortest.Database(t)
-	a, b := New(db), New(db)
-	p0, p1 := story.Log.Partition(0), story.Log.Partition(1)
-	last := p1[len(p1)-1]
-	require.Equal(t, events.SnapshotCommitted, last.Type)
-	require.Equal(t, uint64(2), last.Sequence)
-
-	require.NoError(t, b.Apply(ctx, conn, p1[:len(p1)-1]))
-	require.NoError(t, a.stage(ctx, conn, p0))
-	complete, err := a.ledger.Record(ctx, conn, p0)
-	require.NoError(t, err)
-	require.Len(t, complete, 1, "A completes snapshot 1 only")
-	require.NoError(t, b.Apply(ctx, conn, p1[len(p1)-1:]), "B completes snapshot 2, promotes 1 and 2")
-	projectortest.AssertSameDump(t, want, dump(t, conn, db))
-	require.NoError(t, a.promote(ctx, conn, complete[0]), "A promotes snapshot 1 at last")
-	require.NoError(t, a.ledger.Advance(ctx, conn, complete[0]))
-	projectortest.AssertSameDump(t, want, dump(t, conn, db))
+	promotion.SlowPromotionOfAnOlderSnapshotChangesNothing(t)
 }
 
 // TestAPromotionCutShortIsCompletedByTheRedelivery stops a promotion of
@@ -72,32 +37,7 @@ func TestASlowPromotionOfAnOlderSnapshotChangesNothing(t *testing.T) {
 // redelivers it: the counts of the links snapshot 2 changed must be
 // rewritten although the state already holds snapshot 2.
 func TestAPromotionCutShortIsCompletedByTheRedelivery(t *testing.T) {
-	ctx := context.Background()
-	story, want := goldenMain(t)
-	conn, db := projectortest.Database(t)
-	p := New(db)
-	first, second := splitAt(story.All(), 2)
-	require.NoError(t, p.Apply(ctx, conn, first))
-
-	require.NoError(t, p.stage(ctx, conn, second))
-	complete, err := p.ledger.Record(ctx, conn, second)
-	require.NoError(t, err)
-	require.Len(t, complete, 1)
-	require.NoError(t, p.promoteState(ctx, conn, complete[0]))
-
-	require.NoError(t, p.Apply(ctx, conn, second))
-	got := dump(t, conn, db)
-	projectortest.AssertSameDump(t, want, got)
+	got := promotion.PromotionCutShortIsCompletedByTheRedelivery(t)
 	assert.Contains(t, got["links"], `"https://www.gnu.org/software/hello/"`+"\t8530566675335364961\t\"homepage\"\t0\t0\t0\t\"2026-01-03 06:00:00\"",
 		"hello and its homepage disappeared in snapshot 2")
-}
-
-// splitAt cuts evs before the first event of snapshot seq.
-func splitAt(evs []consumers.Event, seq uint64) ([]consumers.Event, []consumers.Event) {
-	for i, e := range evs {
-		if e.Sequence == seq {
-			return evs[:i], evs[i:]
-		}
-	}
-	return evs, nil
 }

@@ -3,25 +3,13 @@ package links
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/repodelta/repodelta/consumers"
+	"github.com/repodelta/repodelta/projections/internal/staged"
 )
-
-// maxInlineIDs is the most ids written into a query as an IN list (about
-// 21 bytes each, well below max_query_size); with more, whole tables are
-// read and filtered here.
-const maxInlineIDs = 4096
-
-// stateVersion is the version of link_counts rows: the sum over
-// repositories of the newest snapshot sequence in the state. Every
-// promotion that changes the state raises it; nothing else does.
-const stateVersion = `SELECT toUInt64(sum(newest)) FROM
-	(SELECT max(sequence) AS newest FROM %s.link_packages GROUP BY repository_id)`
 
 // recount rewrites the counts of pairs after snapshot s was promoted into
 // the state, in one insert into link_counts: a single block.
@@ -30,8 +18,8 @@ func (p *Projection) recount(ctx context.Context, conn driver.Conn, s consumers.
 		return nil
 	}
 	repo := s.Repository.ID()
-	var version uint64
-	if err := conn.QueryRow(ctx, fmt.Sprintf(stateVersion, p.database)).Scan(&version); err != nil {
+	version, err := p.tables.StateVersion(ctx, conn)
+	if err != nil {
 		return fmt.Errorf("reading the state version after snapshot %d of %s: %w", s.Sequence, repo, err)
 	}
 	ids := idsOf(pairs)
@@ -61,7 +49,7 @@ func idsOf(pairs []pair) []uint64 {
 }
 
 // currentRows selects the state's current links of every package
-// pointing at one of the ids listed in %[2]s (an inList, or "" for every
+// pointing at one of the ids listed in %[2]s (a staged.InList, or "" for every
 // package): the newest row of each key, unless it is a disappearance. The
 // filter %[3]s keeps only the keys with some row pointing at one of the
 // ids (in any repository: a superset), so that a few ids read little.
@@ -83,7 +71,7 @@ const keysNaming = `AND key IN (SELECT key FROM %s.link_packages ARRAY JOIN link
 // stateRows reads the current links of every package pointing at one of
 // ids (all of them, when ids are too many to list).
 func (p *Projection) stateRows(ctx context.Context, conn driver.Conn, ids []uint64) ([]stateRow, error) {
-	filter, keys := inList("id", ids), ""
+	filter, keys := staged.InList("id", ids), ""
 	if filter != "" {
 		keys = fmt.Sprintf(keysNaming, p.database, filter)
 	}
@@ -107,7 +95,7 @@ func (p *Projection) stateRows(ctx context.Context, conn driver.Conn, ids []uint
 // orphaned were orphaned at.
 func (p *Projection) previous(ctx context.Context, conn driver.Conn, ids []uint64) (map[pair]previous, error) {
 	rows, err := conn.Query(ctx, "SELECT link_id, kind, num_packages, orphaned_at FROM "+p.database+
-		".link_counts FINAL WHERE 1 = 1"+inList("link_id", ids))
+		".link_counts FINAL WHERE 1 = 1"+staged.InList("link_id", ids))
 	if err != nil {
 		return nil, err
 	}
@@ -126,24 +114,6 @@ func (p *Projection) previous(ctx context.Context, conn driver.Conn, ids []uint6
 	return out, rows.Err()
 }
 
-// inList returns " AND column IN (id, …)", or "" when ids are too many
-// to list. The ids are numbers formatted here: nothing to escape.
-func inList(column string, ids []uint64) string {
-	if len(ids) > maxInlineIDs {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(" AND " + column + " IN (")
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatUint(id, 10))
-	}
-	b.WriteByte(')')
-	return b.String()
-}
-
 func (p *Projection) writeCounts(ctx context.Context, conn driver.Conn, version uint64, rows []countRow) error {
 	n := len(rows)
 	ids, kinds, versions := make([]uint64, n), make([]string, n), make([]uint64, n)
@@ -153,7 +123,7 @@ func (p *Projection) writeCounts(ctx context.Context, conn driver.Conn, version 
 		ids[i], kinds[i], versions[i] = r.id, r.kind, version
 		packages[i], projects[i], repos[i], orphaned[i] = r.packages, r.projects, r.repos, r.orphanedAt
 	}
-	return sendColumns(ctx, conn, "INSERT INTO "+p.database+".link_counts"+
+	return staged.SendColumns(ctx, conn, "INSERT INTO "+p.database+".link_counts"+
 		" (link_id, kind, version, num_packages, num_projects, num_repos, orphaned_at)",
 		ids, kinds, versions, packages, projects, repos, orphaned)
 }

@@ -2,55 +2,13 @@ package maintainers_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
-	"github.com/repodelta/repodelta/consumers"
-	"github.com/repodelta/repodelta/consumers/projectortest"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 	"github.com/repodelta/repodelta/projections/maintainers"
 )
 
-// BenchmarkDeltaVersusRebuild measures the two ways of reaching the same
-// tables after bookworm moves to bookworm-point (1,250 package events):
-// applying that delta to tables holding bookworm and trixie, at rest (their
-// background merges done, as hours between snapshots leave them), and
-// rebuilding from the whole log (bookworm, trixie, bookworm-point:
-// 133,515 package events) into a fresh database. Both apply batches of
-// 5,000 events, staging and promotion included. ns/op and ms/delta are
-// the delta; ms/rebuild the rebuild, and rebuild/delta their ratio. Each
-// iteration builds two databases: run it with -benchtime 1x (or a few x).
+// BenchmarkDeltaVersusRebuild: see stagedtest.DeltaVersusRebuild. Run it
+// with -benchtime 1x (or a few x).
 func BenchmarkDeltaVersusRebuild(b *testing.B) {
-	s := story(b)
-	var delta, rebuild time.Duration
-	b.StopTimer()
-	for range b.N {
-		conn, db := projectortest.Database(b)
-		p := maintainers.New(db)
-		apply(b, p, conn, append(append([]consumers.Event(nil), s.Steps[0].Events...), s.Steps[1].Events...))
-		settle(b, conn, db)
-		start := time.Now()
-		b.StartTimer()
-		apply(b, p, conn, s.Steps[2].Events)
-		b.StopTimer()
-		delta += time.Since(start)
-
-		conn, db = projectortest.Database(b)
-		start = time.Now()
-		apply(b, maintainers.New(db), conn, s.All())
-		rebuild += time.Since(start)
-	}
-	n := float64(b.N)
-	b.ReportMetric(float64(delta.Milliseconds())/n, "ms/delta")
-	b.ReportMetric(float64(rebuild.Milliseconds())/n, "ms/rebuild")
-	b.ReportMetric(rebuild.Seconds()/delta.Seconds(), "rebuild/delta")
-}
-
-// settle waits until the server runs no merge in db, for at most a minute.
-func settle(b *testing.B, conn driver.Conn, db string) {
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if count(b, conn, "SELECT count() FROM system.merges WHERE database = ?", db) == 0 {
-			return
-		}
-	}
+	stagedtest.DeltaVersusRebuild(b, func(db string) stagedtest.Applier { return maintainers.New(db) })
 }

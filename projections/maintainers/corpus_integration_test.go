@@ -12,6 +12,7 @@ import (
 	"github.com/repodelta/repodelta/consumers"
 	"github.com/repodelta/repodelta/consumers/projectortest"
 	"github.com/repodelta/repodelta/events"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 	"github.com/repodelta/repodelta/projections/maintainers"
 )
 
@@ -74,21 +75,21 @@ const stateEntries = `SELECT repository_id, key, current_project AS project, id,
 	ARRAY JOIN ids AS id, names AS name_id, rs AS role WHERE gone = 0`
 
 func TestCorpusCountsEqualARecomputation(t *testing.T) {
-	s := story(t)
+	s := stagedtest.Story(t)
 	conn, db := projectortest.Database(t)
 	p := maintainers.New(db)
 	for i, st := range s.Steps {
-		apply(t, p, conn, st.Events)
+		stagedtest.Apply(t, p, conn, st.Events)
 		t.Run("after "+st.Name, func(t *testing.T) {
 			assertStateHoldsEachSnapshot(t, conn, db, s.Steps[:i+1])
 			assertSameAsRecomputed(t, conn, db)
-			assertSameAsFromEvents(t, conn, db, packagesAfter(s.Steps[:i+1]))
+			assertSameAsFromEvents(t, conn, db, stagedtest.PackagesAfter(s.Steps[:i+1]))
 		})
 	}
 }
 
 func TestBookwormMaintainerFacts(t *testing.T) {
-	st := story(t).Steps[0]
+	st := stagedtest.Story(t).Steps[0]
 	require.Equal(t, "bookworm-1", st.Name)
 	parsed, normalised := map[events.Person]bool{}, map[string]bool{}
 	for _, e := range st.Events {
@@ -98,17 +99,17 @@ func TestBookwormMaintainerFacts(t *testing.T) {
 			normalised[m] = true
 		}
 	}
-	raw := fieldValues(t, projectortest.Corpus("bookworm_main_amd64_Packages.xz"), "Maintainer")
+	raw := stagedtest.FieldValues(t, projectortest.Corpus("bookworm_main_amd64_Packages.xz"), "Maintainer")
 	assert.Equal(t, bookwormRawMaintainers, len(raw), "distinct Maintainer fields as written")
 	assert.Equal(t, bookwormParsedMaintainers, len(parsed), "distinct Maintainer fields as parsed")
 	assert.Equal(t, bookwormNormalisedMaintainers, len(normalised), "distinct normalised maintainers")
 
 	conn, db := projectortest.Database(t)
-	apply(t, maintainers.New(db), conn, st.Events)
-	assert.Equal(t, uint64(bookwormNormalisedMaintainers), count(t, conn, "SELECT count() FROM "+db+".maintainers"))
-	assert.Equal(t, uint64(bookwormNormalisedMaintainers), count(t, conn, "SELECT uniqExact(value) FROM "+db+
+	stagedtest.Apply(t, maintainers.New(db), conn, st.Events)
+	assert.Equal(t, uint64(bookwormNormalisedMaintainers), stagedtest.Count(t, conn, "SELECT count() FROM "+db+".maintainers"))
+	assert.Equal(t, uint64(bookwormNormalisedMaintainers), stagedtest.Count(t, conn, "SELECT uniqExact(value) FROM "+db+
 		".maintainer_strings WHERE id IN (SELECT maintainer_id FROM "+db+".maintainers)"), "each maintainer stored once")
-	assert.Equal(t, uint64(packageEvents(st.Events)), count(t, conn, "SELECT sum(num_packages) FROM "+db+".maintainers"),
+	assert.Equal(t, uint64(stagedtest.PackageEvents(st.Events)), stagedtest.Count(t, conn, "SELECT sum(num_packages) FROM "+db+".maintainers"),
 		"every bookworm package has a maintainer")
 }
 
@@ -126,7 +127,7 @@ func assertStateHoldsEachSnapshot(t *testing.T, conn driver.Conn, db string, ste
 	}
 	for repo, n := range want {
 		query := strings.ReplaceAll("SELECT count() FROM ("+currentState+") WHERE gone = 0 AND repository_id = ?", "{{db}}", db)
-		assert.Equal(t, n, count(t, conn, query, repo), repo)
+		assert.Equal(t, n, stagedtest.Count(t, conn, query, repo), repo)
 	}
 }
 

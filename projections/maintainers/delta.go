@@ -2,13 +2,13 @@ package maintainers
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/repodelta/repodelta/consumers"
+	"github.com/repodelta/repodelta/projections/internal/staged"
 )
 
 // entry is what one person contributes to the counts through one
@@ -28,98 +28,49 @@ type pendingRow struct {
 	entries []entry
 }
 
-// stagedRows reads the rows snapshot s brings.
-const stagedRows = `SELECT key, 0, deleted, project, maintainer_ids, name_ids, roles
-FROM %[1]s.maintainers_pending WHERE repository_id = ? AND sequence = ?`
-
-// replacedRows reads, for each key of snapshot s, the newest state row
-// older than s: what s replaces. It does not change when s (or a later
-// snapshot) is promoted, so a repeated promotion finds the same delta.
-const replacedRows = `SELECT key, 1, argMax(deleted, sequence), argMax(project, sequence),
-	argMax(maintainer_ids, sequence), argMax(name_ids, sequence), argMax(roles, sequence)
-FROM %[1]s.maintainer_packages
-WHERE repository_id = ? AND sequence < ?
-	AND key IN (SELECT key FROM %[1]s.maintainers_pending WHERE repository_id = ? AND sequence = ?)
-GROUP BY key`
-
 // touched returns the maintainers whose entries s changes: for each key
 // of s, those in the state row s replaces but not in the row s brings, or
 // the other way round.
 func (p *Projection) touched(ctx context.Context, conn driver.Conn, s consumers.Snapshot) ([]uint64, error) {
-	repo := s.Repository.ID()
-	staged, err := p.deltaRows(ctx, conn, fmt.Sprintf(stagedRows, p.database), repo, s.Sequence)
-	if err != nil {
-		return nil, fmt.Errorf("reading staged rows of snapshot %d of %s: %w", s.Sequence, repo, err)
-	}
-	replaced, err := p.deltaRows(ctx, conn, fmt.Sprintf(replacedRows, p.database), repo, s.Sequence, repo, s.Sequence)
-	if err != nil {
-		return nil, fmt.Errorf("reading the state replaced by snapshot %d of %s: %w", s.Sequence, repo, err)
-	}
-	return changedIDs(append(staged, replaced...)), nil
-}
-
-// deltaRows runs a query of stagedRows' columns; a deleted row has no
-// entries.
-func (p *Projection) deltaRows(ctx context.Context, conn driver.Conn, query string, args ...any) ([]pendingRow, error) {
-	rows, err := conn.Query(ctx, query, args...)
+	rows, err := staged.ReadDelta(ctx, conn, p.tables, s, scanPending)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []pendingRow
-	for rows.Next() {
-		var (
-			r               pendingRow
-			before, deleted uint8
-			project         string
-			ids, nms        []uint64
-			roles           []uint8
-		)
-		if err := rows.Scan(&r.key, &before, &deleted, &project, &ids, &nms, &roles); err != nil {
-			return nil, err
-		}
-		r.before = before == 1
-		for i := range ids {
-			if deleted == 0 {
-				r.entries = append(r.entries, entry{id: ids[i], nameID: nms[i], role: roles[i], project: project})
-			}
-		}
-		out = append(out, r)
+	return changedIDs(rows), nil
+}
+
+// scanPending reads a row of the columns of staged.ReadDelta; a
+// deleted row has no entries.
+func scanPending(rows driver.Rows) (pendingRow, error) {
+	var (
+		r               pendingRow
+		before, deleted uint8
+		project         string
+		ids, nms        []uint64
+		roles           []uint8
+	)
+	if err := rows.Scan(&r.key, &before, &deleted, &project, &ids, &nms, &roles); err != nil {
+		return r, err
 	}
-	return out, rows.Err()
+	r.before = before == 1
+	for i := range ids {
+		if deleted == 0 {
+			r.entries = append(r.entries, entry{id: ids[i], nameID: nms[i], role: roles[i], project: project})
+		}
+	}
+	return r, nil
 }
 
 // changedIDs returns, sorted, the ids of the entries that differ between
 // the replaced and the new rows of each key.
 func changedIDs(rows []pendingRow) []uint64 {
-	type sides struct{ old, new map[entry]bool }
-	byKey := map[string]*sides{}
+	var d staged.Delta[entry]
 	for _, r := range rows {
-		s := byKey[r.key]
-		if s == nil {
-			s = &sides{old: map[entry]bool{}, new: map[entry]bool{}}
-			byKey[r.key] = s
-		}
-		side := s.new
-		if r.before {
-			side = s.old
-		}
-		for _, e := range r.entries {
-			side[e] = true
-		}
+		d.Add(r.key, r.before, r.entries)
 	}
 	ids := map[uint64]bool{}
-	for _, s := range byKey {
-		for e := range s.old {
-			if !s.new[e] {
-				ids[e.id] = true
-			}
-		}
-		for e := range s.new {
-			if !s.old[e] {
-				ids[e.id] = true
-			}
-		}
+	for e := range d.Changed() {
+		ids[e.id] = true
 	}
 	return slices.Sorted(maps.Keys(ids))
 }

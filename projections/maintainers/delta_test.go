@@ -10,6 +10,7 @@ import (
 	"github.com/repodelta/repodelta/consumers"
 	"github.com/repodelta/repodelta/consumers/projectortest"
 	"github.com/repodelta/repodelta/events"
+	"github.com/repodelta/repodelta/projections/internal/stagedtest"
 	"github.com/repodelta/repodelta/projections/maintainers"
 )
 
@@ -20,26 +21,26 @@ import (
 // packages it changed (over all repositories, in bookworm), in one part.
 func TestADeltaWritesOnlyTheMaintainersItChanges(t *testing.T) {
 	ctx := context.Background()
-	s := story(t)
+	s := stagedtest.Story(t)
 	conn, db := projectortest.Database(t)
 	p := maintainers.New(db)
-	apply(t, p, conn, s.Steps[0].Events)
-	apply(t, p, conn, s.Steps[1].Events)
+	stagedtest.Apply(t, p, conn, s.Steps[0].Events)
+	stagedtest.Apply(t, p, conn, s.Steps[1].Events)
 	require.NoError(t, conn.Exec(ctx, "SYSTEM STOP MERGES "+db+".maintainer_counts"))
-	rowsBefore := count(t, conn, "SELECT count() FROM "+db+".maintainer_counts")
-	partsBefore := activeParts(t, conn, db, "maintainer_counts")
+	rowsBefore := stagedtest.Count(t, conn, "SELECT count() FROM "+db+".maintainer_counts")
+	partsBefore := stagedtest.ActiveParts(t, conn, db, "maintainer_counts")
 
-	apply(t, p, conn, s.Steps[2].Events)
+	stagedtest.Apply(t, p, conn, s.Steps[2].Events)
 
-	changed := changedMaintainers(packagesAfter(s.Steps[:1])[bookworm.ID()], s.Steps[2].Events)
-	total := count(t, conn, "SELECT count() FROM "+db+".maintainers")
+	changed := changedMaintainers(stagedtest.PackagesAfter(s.Steps[:1])[stagedtest.Bookworm.ID()], s.Steps[2].Events)
+	total := stagedtest.Count(t, conn, "SELECT count() FROM "+db+".maintainers")
 	t.Logf("bookworm-point: %d package events change the packages of %d of %d maintainers",
-		packageEvents(s.Steps[2].Events), len(changed), total)
+		stagedtest.PackageEvents(s.Steps[2].Events), len(changed), total)
 	require.NotEmpty(t, changed)
 	assert.Less(t, uint64(len(changed))*20, total, "a point release touches few maintainers")
-	assert.Equal(t, uint64(2*len(changed)), count(t, conn, "SELECT count() FROM "+db+".maintainer_counts")-rowsBefore,
+	assert.Equal(t, uint64(2*len(changed)), stagedtest.Count(t, conn, "SELECT count() FROM "+db+".maintainer_counts")-rowsBefore,
 		"rows written: one over all repositories and one in bookworm per maintainer changed")
-	assert.Equal(t, partsBefore+1, activeParts(t, conn, db, "maintainer_counts"), "one part for the snapshot")
+	assert.Equal(t, partsBefore+1, stagedtest.ActiveParts(t, conn, db, "maintainer_counts"), "one part for the snapshot")
 }
 
 // changedMaintainers returns the maintainers whose (package, role, name,
@@ -88,14 +89,4 @@ func changedMaintainers(before map[string]consumers.Event, delta []consumers.Eve
 		}
 	}
 	return changed
-}
-
-func packageEvents(evs []consumers.Event) int {
-	n := 0
-	for _, e := range evs {
-		if !e.Type.IsMarker() {
-			n++
-		}
-	}
-	return n
 }

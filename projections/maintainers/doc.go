@@ -30,7 +30,7 @@
 //  3. For each complete snapshot s, in order: first promote any earlier
 //     complete snapshot of its repository that the watermark does not show
 //     yet (another process may have completed it and not promoted it yet;
-//     see catchUp). Then:
+//     see staged.Projector). Then:
 //     a. copy s's staged rows into maintainer_packages, the state, in one
 //     block. The state keeps a row per key and promoted snapshot that
 //     touched it: the newest is the package now, and the newest older

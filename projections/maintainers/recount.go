@@ -3,24 +3,12 @@ package maintainers
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/repodelta/repodelta/consumers"
+	"github.com/repodelta/repodelta/projections/internal/staged"
 )
-
-// maxInlineIDs is the most ids written into a query as an IN list (about
-// 21 bytes each, well below max_query_size); with more, the whole state
-// is read and filtered here.
-const maxInlineIDs = 4096
-
-// stateVersion is the version of rows spanning repositories: the sum over
-// repositories of the newest snapshot sequence in the state. Every
-// promotion that changes the state raises it; nothing else does.
-const stateVersion = `SELECT toUInt64(sum(newest)) FROM
-	(SELECT max(sequence) AS newest FROM %s.maintainer_packages GROUP BY repository_id)`
 
 // recount rewrites the counts of the maintainers ids after snapshot s was
 // promoted into the state — over all repositories and in s's repository —
@@ -30,8 +18,8 @@ func (p *Projection) recount(ctx context.Context, conn driver.Conn, s consumers.
 		return nil
 	}
 	repo := s.Repository.ID()
-	var version uint64
-	if err := conn.QueryRow(ctx, fmt.Sprintf(stateVersion, p.database)).Scan(&version); err != nil {
+	version, err := p.tables.StateVersion(ctx, conn)
+	if err != nil {
 		return fmt.Errorf("reading the state version after snapshot %d of %s: %w", s.Sequence, repo, err)
 	}
 	rows, err := p.stateRows(ctx, conn, ids)
@@ -45,7 +33,7 @@ func (p *Projection) recount(ctx context.Context, conn driver.Conn, s consumers.
 }
 
 // currentRows selects the state's current people of every package naming
-// one of the ids listed in %[2]s (an inList, or "" for every package): the
+// one of the ids listed in %[2]s (a staged.InList, or "" for every package): the
 // newest row of each key, unless it is a disappearance. The filter %[3]s
 // keeps only the keys with some row naming one of the ids (in any
 // repository: a superset), so that a few ids read little.
@@ -67,7 +55,7 @@ const keysNaming = `AND key IN (SELECT key FROM %s.maintainer_packages ARRAY JOI
 // stateRows reads the current people of every package naming one of ids
 // (all of them, when ids are too many to list).
 func (p *Projection) stateRows(ctx context.Context, conn driver.Conn, ids []uint64) ([]stateRow, error) {
-	filter, keys := inList("id", ids), ""
+	filter, keys := staged.InList("id", ids), ""
 	if filter != "" {
 		keys = fmt.Sprintf(keysNaming, p.database, filter)
 	}
@@ -87,24 +75,6 @@ func (p *Projection) stateRows(ctx context.Context, conn driver.Conn, ids []uint
 	return out, rows.Err()
 }
 
-// inList returns " AND column IN (id, …)", or "" when ids are too many
-// to list. The ids are numbers formatted here: nothing to escape.
-func inList(column string, ids []uint64) string {
-	if len(ids) > maxInlineIDs {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(" AND " + column + " IN (")
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatUint(id, 10))
-	}
-	b.WriteByte(')')
-	return b.String()
-}
-
 func (p *Projection) writeCounts(ctx context.Context, conn driver.Conn, version uint64, rows []countRow) error {
 	n := len(rows)
 	ids, repos, versions, names := make([]uint64, n), make([]string, n), make([]uint64, n), make([]uint64, n)
@@ -114,7 +84,7 @@ func (p *Projection) writeCounts(ctx context.Context, conn driver.Conn, version 
 		m = appendCounts(m, r.maintainer)
 		u = appendCounts(u, r.upload)
 	}
-	return sendColumns(ctx, conn, "INSERT INTO "+p.database+".maintainer_counts (maintainer_id, repository_id, version, name_id,"+
+	return staged.SendColumns(ctx, conn, "INSERT INTO "+p.database+".maintainer_counts (maintainer_id, repository_id, version, name_id,"+
 		" num_packages, num_projects, num_repos, num_packages_uploader, num_projects_uploader, num_repos_uploader)",
 		ids, repos, versions, names, m[0], m[1], m[2], u[0], u[1], u[2])
 }

@@ -1,4 +1,4 @@
-package links_test
+package stagedtest
 
 import (
 	"bufio"
@@ -14,15 +14,14 @@ import (
 	"github.com/repodelta/repodelta/consumers/projectortest"
 	"github.com/repodelta/repodelta/events"
 	"github.com/repodelta/repodelta/producers/input"
-	"github.com/repodelta/repodelta/projections/links"
 )
 
 // The repositories of the corpus story: bookworm moves to bookworm-point
 // in its second snapshot.
 var (
-	bookworm = events.Repository{Name: "bookworm", Family: "debian", Distribution: "debian",
+	Bookworm = events.Repository{Name: "bookworm", Family: "debian", Distribution: "debian",
 		Release: "bookworm", Component: "main", Architecture: "amd64"}
-	trixie = events.Repository{Name: "trixie", Family: "debian", Distribution: "debian",
+	Trixie = events.Repository{Name: "trixie", Family: "debian", Distribution: "debian",
 		Release: "trixie", Component: "main", Architecture: "amd64"}
 )
 
@@ -30,32 +29,40 @@ var (
 // second snapshot, taken once per test binary.
 var corpusStory = sync.OnceValues(func() (*projectortest.Story, error) {
 	return projectortest.Tell(context.Background(), 6, 17, []projectortest.Take{
-		{Name: "bookworm-1", Repository: bookworm, Sequence: 1, Index: projectortest.Corpus("bookworm_main_amd64_Packages.xz")},
-		{Name: "trixie-1", Repository: trixie, Sequence: 1, Index: projectortest.Corpus("trixie_main_amd64_Packages.xz")},
-		{Name: "bookworm-2", Repository: bookworm, Sequence: 2, After: "bookworm-1",
+		{Name: "bookworm-1", Repository: Bookworm, Sequence: 1, Index: projectortest.Corpus("bookworm_main_amd64_Packages.xz")},
+		{Name: "trixie-1", Repository: Trixie, Sequence: 1, Index: projectortest.Corpus("trixie_main_amd64_Packages.xz")},
+		{Name: "bookworm-2", Repository: Bookworm, Sequence: 2, After: "bookworm-1",
 			Index: projectortest.Corpus("bookworm-point_main_amd64_Packages.xz")},
 	})
 })
 
-func story(tb testing.TB) *projectortest.Story {
+// Story returns the corpus story: bookworm, then trixie, then
+// bookworm-point as bookworm's second snapshot. It is told once per test
+// binary; callers must not modify it.
+func Story(tb testing.TB) *projectortest.Story {
 	tb.Helper()
 	s, err := corpusStory()
 	require.NoError(tb, err)
 	return s
 }
 
-// apply applies events in batches of 5,000, as a projector does by
+// Applier is a projection under test.
+type Applier interface {
+	Apply(ctx context.Context, conn driver.Conn, batch []consumers.Event) error
+}
+
+// Apply applies events in batches of 5,000, as a projector does by
 // default.
-func apply(tb testing.TB, p *links.Projection, conn driver.Conn, evs []consumers.Event) {
+func Apply(tb testing.TB, p Applier, conn driver.Conn, evs []consumers.Event) {
 	tb.Helper()
 	for _, b := range projectortest.Batches(evs, 5000) {
 		require.NoError(tb, p.Apply(context.Background(), conn, b))
 	}
 }
 
-// packagesAfter folds the package events of steps: per repository id, per
+// PackagesAfter folds the package events of steps: per repository id, per
 // key, the last appeared or changed event; disappeared keys are removed.
-func packagesAfter(steps []projectortest.Step) map[string]map[string]consumers.Event {
+func PackagesAfter(steps []projectortest.Step) map[string]map[string]consumers.Event {
 	out := map[string]map[string]consumers.Event{}
 	for _, st := range steps {
 		if st.Aborted {
@@ -80,16 +87,30 @@ func packagesAfter(steps []projectortest.Step) map[string]map[string]consumers.E
 	return out
 }
 
-func count(tb testing.TB, conn driver.Conn, query string, args ...any) uint64 {
-	tb.Helper()
-	var n uint64
-	require.NoError(tb, conn.QueryRow(context.Background(), query, args...).Scan(&n))
+// PackageEvents counts the events of evs that are not markers.
+func PackageEvents(evs []consumers.Event) int {
+	n := 0
+	for _, e := range evs {
+		if !e.Type.IsMarker() {
+			n++
+		}
+	}
 	return n
 }
 
-// fieldValues reads an index file as text and returns the distinct values
+// SplitAt cuts evs before the first event of snapshot seq.
+func SplitAt(evs []consumers.Event, seq uint64) ([]consumers.Event, []consumers.Event) {
+	for i, e := range evs {
+		if e.Sequence == seq {
+			return evs[:i], evs[i:]
+		}
+	}
+	return evs, nil
+}
+
+// FieldValues reads an index file as text and returns the distinct values
 // of a single-line field, as written.
-func fieldValues(tb testing.TB, path, field string) map[string]bool {
+func FieldValues(tb testing.TB, path, field string) map[string]bool {
 	tb.Helper()
 	r, err := input.Open(context.Background(), path, input.Options{})
 	require.NoError(tb, err)
@@ -104,9 +125,4 @@ func fieldValues(tb testing.TB, path, field string) map[string]bool {
 	}
 	require.NoError(tb, sc.Err())
 	return out
-}
-
-func activeParts(tb testing.TB, conn driver.Conn, db, table string) uint64 {
-	tb.Helper()
-	return count(tb, conn, "SELECT count() FROM system.parts WHERE database = ? AND table = ? AND active", db, table)
 }
