@@ -27,7 +27,7 @@ bench: deps
 # bench-pipeline: the producer figures, then the pipeline end to end.
 bench-pipeline: deps build
 	./scripts/bench-producer
-	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench \
+	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --projector packages \
 		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
 	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --with-others --rebuild \
 		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz

@@ -24,6 +24,7 @@ func benchCommand() *cli.Command {
 			&cli.StringFlag{Name: flagRepoName, Usage: "configured repository whose identity the sources share (default: the first)"},
 			&cli.BoolFlag{Name: flagJSON, Usage: "print JSON lines"},
 			&cli.BoolFlag{Name: flagWithOthers, Usage: "ingest the other configured repositories first (untimed)"},
+			&cli.StringSliceFlag{Name: flagProjector, Usage: "projector to wait for (repeatable; default all)"},
 			&cli.BoolFlag{Name: flagRebuild, Usage: "then time rebuilding every projection from the whole log into a fresh database"},
 		},
 		Action: func(c *cli.Context) error {
@@ -44,10 +45,10 @@ func benchCommand() *cli.Command {
 			var s pipeline.Services
 			defer s.Close()
 			o := pipelineOptions(c)
-			res, err := pipeline.Bench(c.Context, o, &s, cfg, repo, c.Args().Slice(), c.Bool(flagWithOthers))
+			res, err := pipeline.Bench(c.Context, o, &s, cfg, repo, c.Args().Slice(), c.Bool(flagWithOthers), c.StringSlice(flagProjector))
 			if err == nil && c.Bool(flagRebuild) {
 				var rb pipeline.BenchResult
-				rb, err = pipeline.BenchRebuild(c.Context, o, &s, cfg)
+				rb, err = pipeline.BenchRebuild(c.Context, o, &s, cfg, c.StringSlice(flagProjector))
 				res = append(res, rb)
 			}
 			for i, r := range res {

@@ -34,7 +34,15 @@ type BenchResult struct {
 // The other repositories of base are ingested first, as one untimed step,
 // when withOthers is set: the steps then run against a pipeline that
 // already holds them (the cross-repository projections have more to do).
-func Bench(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, sources []string, withOthers bool) ([]BenchResult, error) {
+//
+// names selects the projectors (all when empty).
+func Bench(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, sources []string, withOthers bool, names []string) ([]BenchResult, error) {
+	if len(names) == 0 {
+		names = ProjectionNames()
+	}
+	if _, err := selectProjections(names, o.database()); err != nil {
+		return nil, err
+	}
 	c := *base
 	cfg := &c
 	cfg.Repositories = []config.Repository{repo}
@@ -48,12 +56,12 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 	defer conn.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	projected := make(chan error, 1)
-	go func() { projected <- Project(ctx, o, s, cfg, nil, false, nil) }()
+	go func() { projected <- Project(ctx, o, s, cfg, names, false, nil) }()
 	defer func() { cancel(); <-projected }()
 
 	var out []BenchResult
 	if withOthers {
-		if err := benchOthers(ctx, o, s, base, repo, conn, projected); err != nil {
+		if err := benchOthers(ctx, o, s, base, repo, conn, names, projected); err != nil {
 			return nil, err
 		}
 	}
@@ -70,7 +78,7 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 			return out, err
 		}
 		ingested := time.Since(start)
-		if err := waitCommitted(ctx, conn, o.database(), repo, res[0].Sequence, projected); err != nil {
+		if err := waitCommitted(ctx, conn, o.database(), names, repo, res[0].Sequence, projected); err != nil {
 			return out, err
 		}
 		step := "delta"
@@ -84,7 +92,7 @@ func Bench(ctx context.Context, o Options, s *Services, base *config.Config, rep
 
 // benchOthers ingests every repository of base but repo and waits until
 // the projectors have committed them.
-func benchOthers(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, conn driver.Conn, projected <-chan error) error {
+func benchOthers(ctx context.Context, o Options, s *Services, base *config.Config, repo config.Repository, conn driver.Conn, names []string, projected <-chan error) error {
 	c := *base
 	c.Repositories = nil
 	for _, r := range base.Repositories {
@@ -97,7 +105,7 @@ func benchOthers(ctx context.Context, o Options, s *Services, base *config.Confi
 		return err
 	}
 	for i, r := range res {
-		if err := waitCommitted(ctx, conn, o.database(), c.Repositories[i], r.Sequence, projected); err != nil {
+		if err := waitCommitted(ctx, conn, o.database(), names, c.Repositories[i], r.Sequence, projected); err != nil {
 			return err
 		}
 	}
@@ -128,11 +136,11 @@ func quiesce(ctx context.Context, conn driver.Conn) error {
 
 // waitCommitted polls the projectors' watermarks until each has committed
 // seq of repo.
-func waitCommitted(ctx context.Context, conn driver.Conn, database string, repo config.Repository, seq uint64, projected <-chan error) error {
+func waitCommitted(ctx context.Context, conn driver.Conn, database string, names []string, repo config.Repository, seq uint64, projected <-chan error) error {
 	id := repo.Identity().ID()
 	for {
 		done := true
-		for _, name := range ProjectionNames() {
+		for _, name := range names {
 			marks, err := consumers.NewLedger(database, name).Committed(ctx, conn)
 			if err != nil {
 				return err
@@ -158,13 +166,20 @@ func waitCommitted(ctx context.Context, conn driver.Conn, database string, repo 
 // run under a new name (a new consumer group, from offset zero) into a
 // fresh database until it has caught up with the whole log. The database
 // is dropped afterwards.
-func BenchRebuild(ctx context.Context, o Options, s *Services, cfg *config.Config) (BenchResult, error) {
+func BenchRebuild(ctx context.Context, o Options, s *Services, cfg *config.Config, names []string) (BenchResult, error) {
+	if len(names) == 0 {
+		names = ProjectionNames()
+	}
 	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)
 	ro := o
 	ro.Database = o.database() + "_rebuild_" + suffix
 	projs := make([]consumers.Projection, 0, len(projections))
-	for _, name := range ProjectionNames() {
-		projs = append(projs, projections[name](ro.Database, name+"-rebuild-"+suffix))
+	for _, name := range names {
+		mk, ok := projections[name]
+		if !ok {
+			return BenchResult{}, fmt.Errorf("unknown projector %q", name)
+		}
+		projs = append(projs, mk(ro.Database, name+"-rebuild-"+suffix))
 	}
 	start := time.Now()
 	if err := project(ctx, ro, s, cfg, projs, true, nil); err != nil {
