@@ -103,7 +103,3 @@ func (s *State) Checksum() events.SetChecksum {
 	}
 	return sum
 }
-
-// cloneString copies s, so that keeping it does not keep alive the index
-// stanza it may point into.
-func cloneString(s string) string { return strings.Clone(s) }

@@ -1,6 +1,10 @@
 package producers
 
-import "github.com/repodelta/repodelta/events"
+import (
+	"strings"
+
+	"github.com/repodelta/repodelta/events"
+)
 
 // Summary counts what one index holds: packages, distinct projects,
 // distinct maintainers (as written: name and address), and the packageset
@@ -21,12 +25,13 @@ func NewSummary() *Summary {
 // Add counts one package.
 func (s *Summary) Add(e *Entry) error {
 	s.Packages++
+	// Clone what is kept: the strings point into whole index blocks.
 	if _, ok := s.projects[e.Project]; !ok {
-		s.projects[cloneString(e.Project)] = struct{}{}
+		s.projects[strings.Clone(e.Project)] = struct{}{}
 	}
 	m := e.Package.Maintainer
 	if _, ok := s.maintainers[m]; !ok {
-		s.maintainers[events.Person{Name: cloneString(m.Name), Email: cloneString(m.Email)}] = struct{}{}
+		s.maintainers[events.Person{Name: strings.Clone(m.Name), Email: strings.Clone(m.Email)}] = struct{}{}
 	}
 	s.checksum = s.checksum.Add(e.Key, e.Checksum)
 	return nil

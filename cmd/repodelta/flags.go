@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/repodelta/repodelta/producers/debian"
 	"github.com/repodelta/repodelta/producers/formats"
 	"github.com/repodelta/repodelta/producers/input"
 )
@@ -89,7 +90,7 @@ func formatOptions(c *cli.Context, seedFlag, releaseFlag string) (formats.Option
 	}
 	opts := formats.Options{Seed: seed, Input: input.Options{MaxBytes: c.Int64(flagMaxBytes)}}
 	if rel := c.String(releaseFlag); rel != "" {
-		sum, err := releaseSHA256(c.Context, rel, c.String(flagIndexPath))
+		sum, err := debian.ReleaseSHA256(c.Context, rel, c.String(flagIndexPath))
 		if err != nil {
 			return formats.Options{}, err
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/repodelta/repodelta/producers"
-	"github.com/repodelta/repodelta/producers/debian"
 	"github.com/repodelta/repodelta/producers/formats"
 )
 
@@ -74,8 +73,4 @@ func (s *parseSummary) print(w io.Writer, asJSON bool) error {
 	_, err := fmt.Fprintf(w, "file         %s\npackages     %d\nprojects     %d\nmaintainers  %d\npackageset   %s\ntime         %.3fs\n",
 		s.File, s.Packages, s.Projects, s.Maintainers, s.Checksum, s.Seconds)
 	return err
-}
-
-func releaseSHA256(ctx context.Context, release, indexPath string) (string, error) {
-	return debian.ReleaseSHA256(ctx, release, indexPath)
 }

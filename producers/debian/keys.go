@@ -7,6 +7,7 @@ import (
 
 	"github.com/repodelta/repodelta/events"
 	"github.com/repodelta/repodelta/producers"
+	"github.com/repodelta/repodelta/projections/versions"
 )
 
 // keyer assigns package keys in index order (see the package doc for the
@@ -45,7 +46,7 @@ func (k *keyer) flush(fn func(*producers.Entry) error) error {
 	}
 	if len(run) > 1 {
 		sort.SliceStable(run, func(i, j int) bool {
-			return CompareVersions(run[i].pkg.Version, run[j].pkg.Version) > 0
+			return versions.DebianCompare(run[i].pkg.Version, run[j].pkg.Version) > 0
 		})
 	}
 	base := run[0].pkg.Name + "/" + run[0].pkg.Architecture

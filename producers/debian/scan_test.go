@@ -16,6 +16,7 @@ import (
 	"github.com/repodelta/repodelta/producers"
 	"github.com/repodelta/repodelta/producers/debian"
 	"github.com/repodelta/repodelta/producers/input"
+	"github.com/repodelta/repodelta/projections/versions"
 )
 
 // scanString scans an index given as text and returns its entries.
@@ -277,7 +278,7 @@ func TestTheBookwormIndexHasItsKnownShape(t *testing.T) {
 	}
 }
 
-func TestCompareVersionsOrdersAsDpkg(t *testing.T) {
+func TestKeysFollowDpkgVersionOrder(t *testing.T) {
 	ordered := []string{"0.9", "1.0~rc1", "1.0", "1.0-1", "1.0-1+b1", "1.0a", "1.0.1", "1.10", "2", "1:0.1"}
 	for i := range ordered {
 		for j := range ordered {
@@ -287,9 +288,9 @@ func TestCompareVersionsOrdersAsDpkg(t *testing.T) {
 			} else if i > j {
 				want = 1
 			}
-			assert.Equal(t, want, debian.CompareVersions(ordered[i], ordered[j]), "%s vs %s", ordered[i], ordered[j])
+			assert.Equal(t, want, versions.DebianCompare(ordered[i], ordered[j]), "%s vs %s", ordered[i], ordered[j])
 		}
 	}
-	assert.Equal(t, 0, debian.CompareVersions("1.01", "1.1"))
-	assert.Equal(t, 0, debian.CompareVersions("0:1.0", "1.0"))
+	assert.Equal(t, 0, versions.DebianCompare("1.01", "1.1"))
+	assert.Equal(t, 0, versions.DebianCompare("0:1.0", "1.0"))
 }

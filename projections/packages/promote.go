@@ -8,6 +8,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/repodelta/repodelta/consumers"
+	"github.com/repodelta/repodelta/projections/internal/staged"
 )
 
 // currentColumns are the columns of packages_current; the promotion
@@ -60,45 +61,9 @@ func (p *Projection) promote(ctx context.Context, conn driver.Conn, s consumers.
 	return p.dropPending(ctx, conn, s)
 }
 
-// dropPending drops the pending partitions of s and of every snapshot
-// between the one s was diffed against and s: those were aborted (the
-// producer diffs against the last committed snapshot), so their rows can
-// never be promoted. Snapshots at or before s's previous one are left
-// alone: one may be complete and promoted by a slower process right now.
+// dropPending drops the pending partitions of s and of the snapshots
+// aborted between it and the one it was diffed against (see
+// staged.Tables.DropPending).
 func (p *Projection) dropPending(ctx context.Context, conn driver.Conn, s consumers.Snapshot) error {
-	repo := s.Repository.ID()
-	seqs, err := p.pendingSequences(ctx, conn, repo, s.PreviousSequence, s.Sequence)
-	if err != nil {
-		return err
-	}
-	for _, seq := range seqs {
-		err := conn.Exec(ctx, "ALTER TABLE "+p.database+".packages_pending DROP PARTITION (?, ?)", repo, seq)
-		if err != nil {
-			return fmt.Errorf("dropping staged rows of snapshot %d of %s: %w", seq, repo, err)
-		}
-	}
-	return nil
-}
-
-// pendingSequences lists the snapshots of repo in (after, upTo] that have
-// staged rows.
-func (p *Projection) pendingSequences(ctx context.Context, conn driver.Conn, repo string, after, upTo uint64) ([]uint64, error) {
-	rows, err := conn.Query(ctx, "SELECT DISTINCT sequence FROM "+p.database+".packages_pending"+
-		" WHERE repository_id = ? AND sequence > ? AND sequence <= ?", repo, after, upTo)
-	if err != nil {
-		return nil, fmt.Errorf("listing staged snapshots of %s: %w", repo, err)
-	}
-	defer rows.Close()
-	var seqs []uint64
-	for rows.Next() {
-		var seq uint64
-		if err := rows.Scan(&seq); err != nil {
-			return nil, fmt.Errorf("listing staged snapshots of %s: %w", repo, err)
-		}
-		seqs = append(seqs, seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing staged snapshots of %s: %w", repo, err)
-	}
-	return seqs, nil
+	return staged.Tables{Database: p.database, Pending: "packages_pending"}.DropPending(ctx, conn, s)
 }
