@@ -61,7 +61,7 @@ func NewDiffer(prev *State, snap Snapshot, sink Sink) (*Differ, error) {
 // changed for it when it differs.
 func (d *Differ) Add(e *Entry) error {
 	n := len(d.next.Packages)
-	d.next.insert(e.Key, PackageState{Project: e.Project, Version: e.Package.Version, Checksum: e.Checksum})
+	d.next.insert(e.Key, PackageState{Project: e.Project, Version: e.Package.Version, Checksum: e.Checksum, Raw: e.Raw})
 	if len(d.next.Packages) == n {
 		return fmt.Errorf("adding %s to snapshot %d: key listed twice", e.Key, d.snap.Sequence)
 	}

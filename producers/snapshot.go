@@ -8,8 +8,9 @@ import (
 )
 
 // ScanFunc streams the packages of one index to fn, in index order; a
-// format parser provides it.
-type ScanFunc func(ctx context.Context, fn func(*Entry) error) error
+// format parser provides it. known (may be nil) is the previous snapshot,
+// which lets the parser skip entries listed again byte for byte.
+type ScanFunc func(ctx context.Context, known Known, fn func(*Entry) error) error
 
 // Diff takes a snapshot: it scans the new index, diffs it against prev
 // (emitting to sink as it goes) and checks the guards. On any error —
@@ -22,7 +23,7 @@ func Diff(ctx context.Context, prev *State, snap Snapshot, guard Guard, scan Sca
 	if err != nil {
 		return nil, events.Counts{}, err
 	}
-	if err := scan(ctx, d.Add); err != nil {
+	if err := scan(ctx, prev.known(snap.Seed), d.Add); err != nil {
 		return nil, events.Counts{}, fmt.Errorf("taking snapshot %d of %s: %w", snap.Sequence, snap.Repository.ID(), err)
 	}
 	next, counts, err := d.Finish()

@@ -29,6 +29,9 @@ type PackageState struct {
 	Project  string
 	Version  string
 	Checksum events.Checksum
+	// Raw is the parser's hash of the package's bytes in the index
+	// (Entry.Raw; 0: unknown).
+	Raw uint64
 }
 
 // ProjectState is one project's packageset in the state.
@@ -102,4 +105,37 @@ func (s *State) Checksum() events.SetChecksum {
 		sum = sum.Merge(p.Checksum)
 	}
 	return sum
+}
+
+// known returns the state as a Known for a snapshot hashed with seed: nil
+// when the state's checksums were computed with another seed (a seed bump
+// must re-parse everything) or it holds no raw hashes.
+func (s *State) known(seed uint64) Known {
+	if s.Seed != seed || len(s.Packages) == 0 {
+		return nil
+	}
+	byRaw := make(map[uint64]string, len(s.Packages))
+	for key, p := range s.Packages {
+		if p.Raw != 0 {
+			byRaw[p.Raw] = key
+		}
+	}
+	if len(byRaw) == 0 {
+		return nil
+	}
+	return knownState{state: s, byRaw: byRaw}
+}
+
+// knownState is a State indexed by raw hash.
+type knownState struct {
+	state *State
+	byRaw map[uint64]string
+}
+
+func (k knownState) Lookup(raw uint64) (string, events.Checksum, bool) {
+	key, ok := k.byRaw[raw]
+	if !ok {
+		return "", 0, false
+	}
+	return key, k.state.Packages[key].Checksum, true
 }

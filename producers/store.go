@@ -23,7 +23,12 @@ import (
 // not parse: rebuild it from the event log.
 var ErrCorruptState = errors.New("corrupt state file")
 
-const stateMagic = "RDSTATE2"
+// stateMagic starts a state file; stateMagicNoRaw started the files of
+// releases before raw hashes (PackageState.Raw), which still load.
+const (
+	stateMagic      = "RDSTATE3"
+	stateMagicNoRaw = "RDSTATE2"
+)
 
 // Store keeps each repository's last committed State as one file in a
 // directory. Save writes a temporary file, syncs it and renames it over the
@@ -125,8 +130,9 @@ func syncDir(dir string) error {
 }
 
 // encodeState writes: magic, repository identity, sequence, seed, time,
-// the snapshot's counts, package count, then key, project, version and checksum of each package in
-// key order, then the xxhash64 of everything before it.
+// the snapshot's counts, package count, then key, project, version,
+// checksum and raw hash of each package in key order, then the xxhash64 of
+// everything before it.
 func encodeState(w io.Writer, st *State) error {
 	h := xxhash.New()
 	mw := io.MultiWriter(w, h)
@@ -151,6 +157,7 @@ func encodeState(w io.Writer, st *State) error {
 		p := st.Packages[k]
 		b = appendStr(b, k, p.Project, p.Version)
 		b = binary.LittleEndian.AppendUint64(b, uint64(p.Checksum))
+		b = binary.LittleEndian.AppendUint64(b, p.Raw)
 		if len(b) > 1<<16 {
 			if _, err := mw.Write(b); err != nil {
 				return err
@@ -174,7 +181,11 @@ func appendStr(b []byte, ss ...string) []byte {
 }
 
 func decodeState(data []byte) (*State, error) {
-	if len(data) < len(stateMagic)+8 || string(data[:len(stateMagic)]) != stateMagic {
+	if len(data) < len(stateMagic)+8 {
+		return nil, fmt.Errorf("%w: bad header", ErrCorruptState)
+	}
+	withRaw := string(data[:len(stateMagic)]) == stateMagic
+	if !withRaw && string(data[:len(stateMagicNoRaw)]) != stateMagicNoRaw {
 		return nil, fmt.Errorf("%w: bad header", ErrCorruptState)
 	}
 	body, trailer := data[:len(data)-8], data[len(data)-8:]
@@ -195,7 +206,11 @@ func decodeState(data []byte) (*State, error) {
 	n := d.uvarint()
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		key, project, version := d.str(), d.str(), d.str()
-		st.Put(key, PackageState{Project: project, Version: version, Checksum: events.Checksum(d.u64())})
+		p := PackageState{Project: project, Version: version, Checksum: events.Checksum(d.u64())}
+		if withRaw {
+			p.Raw = d.u64()
+		}
+		st.Put(key, p)
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errors.New("trailing bytes")

@@ -1,6 +1,7 @@
 package producers_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,7 +85,14 @@ func TestStateRebuiltFromTheLogEqualsTheSavedOne(t *testing.T) {
 	got, err := r.State()
 	require.NoError(t, err)
 	assert.Equal(t, s2.Sequence, got.Sequence)
-	assert.Equal(t, s2.Packages, got.Packages)
+	// The log does not carry the parser's raw hashes: a rebuilt state
+	// holds none, and its next snapshot parses every stanza.
+	want := make(map[string]producers.PackageState, len(s2.Packages))
+	for k, p := range s2.Packages {
+		p.Raw = 0
+		want[k] = p
+	}
+	assert.True(t, maps.Equal(want, got.Packages), "rebuilt packages differ from the saved ones")
 	assert.Equal(t, s2.Checksum(), got.Checksum())
 }
 

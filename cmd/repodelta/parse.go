@@ -57,7 +57,7 @@ func runParse(ctx context.Context, format, path string, opts formats.Options) (*
 	}
 	start := time.Now()
 	s := producers.NewSummary()
-	if err := f.File(path, opts)(ctx, s.Add); err != nil {
+	if err := f.File(path, opts)(ctx, nil, s.Add); err != nil {
 		return nil, err
 	}
 	return &parseSummary{

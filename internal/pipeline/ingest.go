@@ -108,10 +108,10 @@ func request(ctx context.Context, cfg *config.Config, r config.Repository, force
 // counted wraps a scan to report how many packages it has read, every
 // progressInterval and at the end.
 func counted(scan producers.ScanFunc, name string, show IngestProgress) producers.ScanFunc {
-	return func(ctx context.Context, fn func(*producers.Entry) error) error {
+	return func(ctx context.Context, known producers.Known, fn func(*producers.Entry) error) error {
 		n := 0
 		next := time.Now().Add(progressInterval)
-		err := scan(ctx, func(e *producers.Entry) error {
+		err := scan(ctx, known, func(e *producers.Entry) error {
 			n++
 			if n%1024 == 0 && time.Now().After(next) {
 				show(name, n)

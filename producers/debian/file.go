@@ -27,7 +27,8 @@ func ScanFile(ctx context.Context, path string, opts Options, in input.Options, 
 
 // Scanner returns a producers.ScanFunc over the index at path.
 func Scanner(path string, opts Options, in input.Options) producers.ScanFunc {
-	return func(ctx context.Context, fn func(*producers.Entry) error) error {
+	return func(ctx context.Context, known producers.Known, fn func(*producers.Entry) error) error {
+		opts.Known = known
 		return ScanFile(ctx, path, opts, in, fn)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/repodelta/repodelta/events"
 	"github.com/repodelta/repodelta/producers"
@@ -15,13 +16,14 @@ import (
 // architecture until the run ends, so the newest version of the run can
 // take the plain key.
 type keyer struct {
-	file string
-	run  []*parsed
-	seen map[string]events.Checksum // every key handed out, with its checksum
+	file   string
+	run    []*parsed
+	seen   map[string]events.Checksum // every key handed out, with its checksum
+	parser *stanzaParser              // parses a light stanza whole when its key moved
 }
 
-func newKeyer(file string) *keyer {
-	return &keyer{file: file, seen: make(map[string]events.Checksum, 1<<16)}
+func newKeyer(file string, parser *stanzaParser) *keyer {
+	return &keyer{file: file, seen: make(map[string]events.Checksum, 1<<16), parser: parser}
 }
 
 func (k *keyer) add(p *parsed, fn func(*producers.Entry) error) error {
@@ -62,6 +64,11 @@ func (k *keyer) flush(fn func(*producers.Entry) error) error {
 		if i > 0 || plainTaken {
 			key = base + "@" + p.pkg.Version
 		}
+		if p.light && key != p.knownKey {
+			if err := k.parseWhole(p); err != nil {
+				return err
+			}
+		}
 		if sum, dup := k.seen[key]; dup {
 			if sum == p.checksum {
 				continue // the same package listed twice: keep one
@@ -69,11 +76,25 @@ func (k *keyer) flush(fn func(*producers.Entry) error) error {
 			return &ParseError{File: k.file, Line: p.line, Err: fmt.Errorf("%w: %s %s listed again with other fields", ErrDuplicatePackage, base, p.pkg.Version)}
 		}
 		k.seen[key] = p.checksum
-		e := producers.Entry{Key: key, Project: Project(p.pkg.SourceName), Checksum: p.checksum, Line: p.line, Package: p.pkg}
+		e := producers.Entry{Key: key, Project: Project(p.pkg.SourceName), Checksum: p.checksum, Line: p.line, Raw: p.raw, Package: p.pkg}
 		if err := fn(&e); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// parseWhole replaces a light stanza's package by the whole one: the
+// stanza is known, but under another key, so the differ will emit it.
+func (k *keyer) parseWhole(p *parsed) error {
+	out, err := k.parser.parseChunk(chunk{data: unsafe.Slice(unsafe.StringData(p.text), len(p.text)), firstLine: p.line}, nil)
+	if err != nil {
+		return err
+	}
+	if len(out) != 1 {
+		return &ParseError{File: k.file, Line: p.line, Err: fmt.Errorf("%w: a known stanza parsed again into %d packages", ErrSyntax, len(out))}
+	}
+	p.pkg, p.checksum, p.light = out[0].pkg, out[0].checksum, false
 	return nil
 }
 

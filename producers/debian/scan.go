@@ -23,6 +23,10 @@ type Options struct {
 	// MaxStanza is the largest stanza accepted (default 4 MiB); a larger one
 	// is an error naming its line, never a silent truncation.
 	MaxStanza int
+	// Known is the previous snapshot (may be nil): a stanza it listed byte
+	// for byte, hashed with the same seed, is not parsed again when it
+	// keeps its key; only its name, version and architecture are read.
+	Known producers.Known
 }
 
 func (o Options) withDefaults() Options {
@@ -68,7 +72,7 @@ func Scan(ctx context.Context, r io.Reader, name string, opts Options, fn func(*
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := newStanzaParser(name, opts.Seed)
+			p := newStanzaParser(name, opts.Seed, opts.Known)
 			for j := range work {
 				j.result, j.err = p.parseChunk(j.chunk, nil)
 				close(j.done)
@@ -104,7 +108,7 @@ func Scan(ctx context.Context, r io.Reader, name string, opts Options, fn func(*
 			}
 		}
 	}()
-	err := consume(ctx, ordered, newKeyer(name), fn)
+	err := consume(ctx, ordered, newKeyer(name, newStanzaParser(name, opts.Seed, nil)), fn)
 	cancel()
 	for range ordered { // let the splitter finish
 	}

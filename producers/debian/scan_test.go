@@ -294,3 +294,57 @@ func TestKeysFollowDpkgVersionOrder(t *testing.T) {
 	assert.Equal(t, 0, versions.DebianCompare("1.01", "1.1"))
 	assert.Equal(t, 0, versions.DebianCompare("0:1.0", "1.0"))
 }
+
+// knownMap is a producers.Known over a map.
+type knownMap map[uint64]struct {
+	key string
+	sum events.Checksum
+}
+
+func (k knownMap) Lookup(raw uint64) (string, events.Checksum, bool) {
+	v, ok := k[raw]
+	return v.key, v.sum, ok
+}
+
+func TestAKnownStanzaThatChangesKeyIsParsedWhole(t *testing.T) {
+	const v1 = "Package: hello\nVersion: 1.0\nArchitecture: amd64\nMaintainer: A <a@example.org>\nDescription: hi\n"
+	const v2 = "Package: hello\nVersion: 2.0\nArchitecture: amd64\nMaintainer: A <a@example.org>\nDescription: hi\n"
+	known := knownMap{}
+	err := debian.Scan(context.Background(), strings.NewReader(v1), "Packages", debian.Options{}, func(e *producers.Entry) error {
+		known[e.Raw] = struct {
+			key string
+			sum events.Checksum
+		}{e.Key, e.Checksum}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, known, 1)
+
+	// v1 listed again byte for byte, but v2 now takes the plain key.
+	var got []*producers.Entry
+	err = debian.Scan(context.Background(), strings.NewReader(v2+"\n"+v1), "Packages", debian.Options{Known: known}, func(e *producers.Entry) error {
+		c := *e
+		got = append(got, &c)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "hello/amd64", got[0].Key)
+	assert.Equal(t, "hello/amd64@1.0", got[1].Key)
+	assert.Equal(t, "A", got[1].Package.Maintainer.Name, "the moved stanza is parsed whole")
+	for _, e := range got {
+		assert.NotZero(t, e.Raw)
+	}
+
+	// Alone again, v1 keeps its key and is only read lightly.
+	got = got[:0]
+	err = debian.Scan(context.Background(), strings.NewReader(v1), "Packages", debian.Options{Known: known}, func(e *producers.Entry) error {
+		c := *e
+		got = append(got, &c)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "hello/amd64", got[0].Key)
+	assert.Equal(t, known[got[0].Raw].sum, got[0].Checksum)
+}

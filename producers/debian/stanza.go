@@ -2,13 +2,17 @@ package debian
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/repodelta/repodelta/events"
+	"github.com/repodelta/repodelta/producers"
 )
 
 // span locates a field's value within its stanza.
@@ -23,19 +27,82 @@ type parsed struct {
 	pkg      *events.Package
 	checksum events.Checksum
 	line     int
+	raw      uint64 // rawSum of the stanza
+	// A stanza the previous snapshot listed byte for byte (Options.Known)
+	// is only parsed lightly: pkg holds just what keys need (name,
+	// version, architecture, kind, source name), checksum is the known
+	// one, and knownKey the key it had. text is the stanza, to parse it
+	// whole should it get another key this time.
+	light    bool
+	knownKey string
+	text     string
 }
+
+// parserVersion is mixed into raw hashes: bump it whenever a change of
+// the parser changes what some stanza becomes, so that no stanza is
+// skipped as known on the strength of an older parser's result.
+const parserVersion = 1
 
 // stanzaParser parses the stanzas of chunks. It reuses its buffers and is
 // not safe for concurrent use: each worker has its own.
 type stanzaParser struct {
 	file   string
 	hasher *events.Hasher
+	known  producers.Known
+	salt   uint64 // mixed into raw hashes: seed and parser versions
 	spans  [numFields]span
 	slab   []events.Package // packages are allocated in slabs, not one by one
 }
 
-func newStanzaParser(file string, seed uint64) *stanzaParser {
-	return &stanzaParser{file: file, hasher: events.NewHasher(seed)}
+func newStanzaParser(file string, seed uint64, known producers.Known) *stanzaParser {
+	var b [10]byte
+	binary.LittleEndian.PutUint64(b[:], seed)
+	b[8], b[9] = parserVersion, events.CanonicalVersion
+	return &stanzaParser{file: file, hasher: events.NewHasher(seed), known: known, salt: xxhash.Sum64(b[:])}
+}
+
+// rawSum hashes a stanza's bytes, salted with the seed and the parser and
+// encoding versions.
+func (p *stanzaParser) rawSum(s string) uint64 { return xxhash.Sum64String(s) ^ p.salt }
+
+// stanza parses one stanza whose field spans are recorded: lightly when
+// the previous snapshot listed the same bytes, whole otherwise.
+func (p *stanzaParser) stanza(s string, line int) (parsed, error) {
+	raw := p.rawSum(s)
+	if p.known != nil {
+		if key, sum, ok := p.known.Lookup(raw); ok {
+			return p.light(s, line, raw, key, sum), nil
+		}
+	}
+	out, err := p.finish(s, line)
+	out.raw = raw
+	return out, err
+}
+
+// light builds the package of a known stanza from its spans: only what
+// key assignment and the differ read.
+func (p *stanzaParser) light(s string, line int, raw uint64, key string, sum events.Checksum) parsed {
+	pkg := p.alloc()
+	v := func(f field) string { return p.value(s, f) }
+	pkg.Name, pkg.Version, pkg.Architecture, pkg.Kind = v(fPackage), v(fVersion), v(fArchitecture), events.KindBinary
+	if p.spans[fBinary].line != 0 {
+		pkg.Kind, pkg.Architecture = events.KindSource, "source"
+	}
+	pkg.SourceName = pkg.Name
+	if src := v(fSource); src != "" {
+		pkg.SourceName, _ = splitSource(src, pkg.Version)
+	}
+	return parsed{pkg: pkg, checksum: sum, line: line, raw: raw, light: true, knownKey: key, text: s}
+}
+
+// alloc returns a zeroed package from the parser's slab.
+func (p *stanzaParser) alloc() *events.Package {
+	if len(p.slab) == 0 {
+		p.slab = make([]events.Package, 256)
+	}
+	pkg := &p.slab[0]
+	p.slab = p.slab[1:]
+	return pkg
 }
 
 func (p *stanzaParser) errorf(line int, err error, format string, args ...any) error {
@@ -64,7 +131,7 @@ func (p *stanzaParser) parseChunk(c chunk, out []parsed) ([]parsed, error) {
 		switch {
 		case isBlank(l):
 			if start >= 0 {
-				pkg, err := p.finish(text[start:pos], startLine)
+				pkg, err := p.stanza(text[start:pos], startLine)
 				if err != nil {
 					return out, err
 				}
@@ -100,7 +167,7 @@ func (p *stanzaParser) parseChunk(c chunk, out []parsed) ([]parsed, error) {
 		pos = end + 1
 	}
 	if start >= 0 {
-		pkg, err := p.finish(text[start:], startLine)
+		pkg, err := p.stanza(text[start:], startLine)
 		if err != nil {
 			return out, err
 		}
@@ -115,11 +182,7 @@ func (p *stanzaParser) finish(s string, line int) (parsed, error) {
 		return parsed{}, p.errorf(line+invalidUTF8Line(s), ErrInvalidUTF8, "")
 	}
 	v := func(f field) string { return p.value(s, f) }
-	if len(p.slab) == 0 {
-		p.slab = make([]events.Package, 256)
-	}
-	pkg := &p.slab[0]
-	p.slab = p.slab[1:]
+	pkg := p.alloc()
 	pkg.Name, pkg.Version, pkg.Architecture = v(fPackage), v(fVersion), v(fArchitecture)
 	for _, f := range [...]field{fPackage, fVersion} {
 		if p.spans[f].line == 0 || v(f) == "" {

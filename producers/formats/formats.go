@@ -23,13 +23,14 @@ type Options struct {
 // Format is one index format.
 type Format struct {
 	Name string
-	// Scan parses a decompressed index; name is used in errors.
-	Scan func(ctx context.Context, r io.Reader, name string, seed uint64, fn func(*producers.Entry) error) error
+	// Scan parses a decompressed index; name is used in errors, known (may
+	// be nil) is the previous snapshot (producers.Known).
+	Scan func(ctx context.Context, r io.Reader, name string, seed uint64, known producers.Known, fn func(*producers.Entry) error) error
 }
 
 var known = []Format{
-	{Name: "debian", Scan: func(ctx context.Context, r io.Reader, name string, seed uint64, fn func(*producers.Entry) error) error {
-		return debian.Scan(ctx, r, name, debian.Options{Seed: seed}, fn)
+	{Name: "debian", Scan: func(ctx context.Context, r io.Reader, name string, seed uint64, known producers.Known, fn func(*producers.Entry) error) error {
+		return debian.Scan(ctx, r, name, debian.Options{Seed: seed, Known: known}, fn)
 	}},
 }
 
@@ -56,19 +57,19 @@ func Lookup(name string) (Format, error) {
 // File returns a ScanFunc that opens the index at path (see input.Open)
 // when called, and closes it after.
 func (f Format) File(path string, opts Options) producers.ScanFunc {
-	return func(ctx context.Context, fn func(*producers.Entry) error) error {
+	return func(ctx context.Context, known producers.Known, fn func(*producers.Entry) error) error {
 		r, err := input.Open(ctx, path, opts.Input)
 		if err != nil {
 			return err
 		}
-		return f.Opened(r, opts)(ctx, fn)
+		return f.Opened(r, opts)(ctx, known, fn)
 	}
 }
 
 // Opened returns a ScanFunc over an index already opened; it closes r.
 func (f Format) Opened(r *input.Reader, opts Options) producers.ScanFunc {
-	return func(ctx context.Context, fn func(*producers.Entry) error) error {
-		err := f.Scan(ctx, r, r.Name(), opts.Seed, fn)
+	return func(ctx context.Context, known producers.Known, fn func(*producers.Entry) error) error {
+		err := f.Scan(ctx, r, r.Name(), opts.Seed, known, fn)
 		if cerr := r.Close(); err == nil {
 			err = cerr
 		}
