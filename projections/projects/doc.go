@@ -91,11 +91,34 @@
 //
 // # One promoter at a time
 //
-// Apply must not run concurrently with itself against one database, in
-// one process or several: cross-repository rows and delta totals assume
-// that promotions happen one after the other. Run one projector process
-// for this projection; the consumers.Projector calls Apply from one
-// goroutine. (Staging alone would be safe to share; promotion is not.)
+// Promotions must happen one after the other: each reads the state and
+// the totals as the previous one left them (delta totals, generations,
+// touched projects recomputed from projects_state). Two processes of the
+// projection (one consumer group, partitions split) would otherwise both
+// promote — each the snapshots whose last marker it recorded — and two
+// promotions touching one project or one repository's totals at once
+// would each miss the other's change; the higher generation would win
+// with half the truth.
+//
+// Staging and recording markers are safe to share; promotion takes the
+// promotion lock (lock.go): the table projects_promoter, created to take
+// it and dropped to release it. On one ClickHouse server DDL on one name
+// is serialised and creating a table that exists fails, so at most one
+// process holds it; the holder adds a heartbeat row every 5 s, and a lock
+// unchanged for 30 s (its holder died) is broken by renaming it away.
+// Kafka's partition ownership was the other candidate (the owner of
+// partition 0 promotes): it needs the owner to promote snapshots that
+// another member completes after the owner's last batch, and a Projector
+// only calls Apply when records arrive, so the last snapshot could stay
+// unpromoted.
+//
+// Under the lock the promoter reads the watermarks — nobody else moves
+// them meanwhile — and promotes, before its own complete snapshots, any
+// earlier complete snapshot of their repositories the watermarks do not
+// show: another process may have recorded its last marker and be waiting
+// for the lock. A snapshot already promoted is skipped, so each is
+// promoted once, in sequence order per repository. (With replicated
+// ClickHouse the lock would need a single server for DDL, or Keeper.)
 //
 // # Cost
 //

@@ -3,12 +3,13 @@ package projects
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/repodelta/repodelta/consumers"
-	"github.com/repodelta/repodelta/events"
 )
 
 // Name is the projection's name; its consumer group is "repodelta-projects".
@@ -18,9 +19,9 @@ const Name = "projects"
 // package_statuses, repositories, statistics, statistics_history and
 // project_history views from the package events alone, keeping its own
 // state (projects_state). It holds no state between calls, and runs at
-// most four ClickHouse operations at once besides the ledger's. Apply must
-// not run concurrently with itself, in this process or another, against
-// one database: see the package documentation.
+// most four ClickHouse operations at once besides the ledger's. Several
+// processes may apply at once: promotions take the promotion lock (see the
+// package documentation).
 type Projection struct {
 	database string
 	name     string
@@ -50,28 +51,41 @@ func (p *Projection) Name() string { return p.name }
 // Apply stages the batch's package events, records its commit markers,
 // and promotes every snapshot that the markers complete and that the
 // projection's watermarks do not show yet, in the order the snapshots were
-// taken. It is idempotent (see the package documentation).
+// taken, holding the promotion lock. It is idempotent, and several
+// processes may apply at once (see the package documentation).
 func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consumers.Event) error {
-	var committed map[string]uint64
-	steps := []func(context.Context) error{func(ctx context.Context) error { return p.stage(ctx, conn, batch) }}
-	if slices.ContainsFunc(batch, func(e consumers.Event) bool { return e.Type == events.SnapshotCommitted }) {
-		// Only Apply moves the watermarks, after staging: they can be read
-		// beside it.
-		steps = append(steps, func(ctx context.Context) (err error) {
-			committed, err = p.ledger.Committed(ctx, conn)
-			return err
-		})
-	}
-	if err := parallel(ctx, steps...); err != nil {
+	if err := p.stage(ctx, conn, batch); err != nil {
 		return err
 	}
 	complete, err := p.ledger.Record(ctx, conn, batch)
+	if err != nil || len(complete) == 0 {
+		return err
+	}
+	l, err := p.lock(ctx, conn)
 	if err != nil {
 		return err
 	}
-	if committed == nil {
-		committed = map[string]uint64{}
+	err = p.promoteComplete(ctx, conn, complete)
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lockBeat)
+	defer cancel()
+	return errors.Join(err, l.unlock(uctx, conn))
+}
+
+// promoteComplete promotes the complete snapshots, with the earlier
+// complete snapshots of their repositories that the watermarks do not show
+// yet (another process recorded their last marker and has not promoted
+// them yet), in the order they were taken. The caller holds the lock: the
+// watermarks read here cannot move meanwhile.
+func (p *Projection) promoteComplete(ctx context.Context, conn driver.Conn, complete []consumers.Snapshot) error {
+	committed, err := p.ledger.Committed(ctx, conn)
+	if err != nil {
+		return err
 	}
+	earlier, err := p.earlierComplete(ctx, conn, complete, committed)
+	if err != nil {
+		return err
+	}
+	complete = append(earlier, complete...)
 	slices.SortStableFunc(complete, func(a, b consumers.Snapshot) int {
 		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Repository.ID(), b.Repository.ID()), cmp.Compare(a.Sequence, b.Sequence))
 	})
@@ -99,4 +113,73 @@ func (p *Projection) promoteOnce(ctx context.Context, conn driver.Conn, s consum
 	}, func(ctx context.Context) error {
 		return p.dropPending(ctx, conn, s)
 	})
+}
+
+// completeBetween lists the snapshots of a repository, after a sequence
+// and before another, whose commit marker the projector has recorded for
+// every partition.
+const completeBetween = `SELECT sequence, any(previous_sequence), any(snapshot_time), toInt32(max(partitions))
+FROM %s.snapshot_markers
+WHERE projector = ? AND repository = ? AND sequence > ? AND sequence < ?
+GROUP BY sequence
+HAVING uniqExactIf(partition, partition < partitions) >= max(partitions)
+ORDER BY sequence`
+
+// earlierComplete returns, for each repository of complete, the complete
+// snapshots between its watermark and its newest snapshot in complete
+// that complete does not hold.
+func (p *Projection) earlierComplete(ctx context.Context, conn driver.Conn, complete []consumers.Snapshot, committed map[string]uint64) ([]consumers.Snapshot, error) {
+	newest := map[string]consumers.Snapshot{}
+	listed := map[string]map[uint64]bool{}
+	for _, s := range complete {
+		id := s.Repository.ID()
+		if s.Sequence > newest[id].Sequence {
+			newest[id] = s
+		}
+		if listed[id] == nil {
+			listed[id] = map[uint64]bool{}
+		}
+		listed[id][s.Sequence] = true
+	}
+	var out []consumers.Snapshot
+	for id, s := range newest {
+		if s.Sequence <= committed[id]+1 {
+			continue
+		}
+		err := p.queryRows(ctx, conn, fmt.Sprintf(completeBetween, p.database), []any{p.name, id, committed[id], s.Sequence},
+			func(rows driver.Rows) error {
+				e := consumers.Snapshot{Repository: s.Repository}
+				err := rows.Scan(&e.Sequence, &e.PreviousSequence, &e.Time, &e.Partitions)
+				if err == nil && !listed[id][e.Sequence] {
+					out = append(out, e)
+				}
+				return err
+			})
+		if err != nil {
+			return nil, fmt.Errorf("reading complete snapshots of %s before %d: %w", id, s.Sequence, err)
+		}
+	}
+	for i := range out {
+		if err := p.countStaged(ctx, conn, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// countStaged sets the counts of snapshot s, which only its commit marker
+// carries, from its staged events.
+func (p *Projection) countStaged(ctx context.Context, conn driver.Conn, s *consumers.Snapshot) error {
+	query := "SELECT toInt64(countIf(event = 'appeared')), toInt64(countIf(event = 'changed')), toInt64(countIf(event = 'disappeared'))" +
+		" FROM (SELECT DISTINCT key, event FROM " + p.database + ".projects_pending WHERE repository_id = ? AND sequence = ?)"
+	err := p.queryRows(ctx, conn, query, []any{s.Repository.ID(), s.Sequence}, func(rows driver.Rows) error {
+		var a, c, d int64
+		err := rows.Scan(&a, &c, &d)
+		s.Counts.Appeared, s.Counts.Changed, s.Counts.Disappeared = int(a), int(c), int(d)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("counting the staged events of snapshot %d of %s: %w", s.Sequence, s.Repository.ID(), err)
+	}
+	return nil
 }
