@@ -2,7 +2,7 @@ GO      ?= go
 DATA    ?= ./data
 PKGS    ?= ./...
 
-.PHONY: deps build run test bench bench-pipeline lint fmt
+.PHONY: deps build run test bench bench-pipeline bench-rebuild lint fmt
 
 deps:
 	./scripts/install-deps
@@ -31,6 +31,13 @@ bench-pipeline: deps build
 		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
 	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --with-others --rebuild \
 		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
+
+# bench-rebuild: `repodelta rebuild` of every projection from a trixie +
+# bookworm log (shadow tables from offset zero, then the swap): prints the
+# time and the events per second into all projections.
+bench-rebuild: deps build
+	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --with-others --rebuild \
+		../shared/corpus/debian/bookworm_main_amd64_Packages.xz
 
 lint:
 	$(GO) vet $(PKGS)

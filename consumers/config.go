@@ -52,6 +52,11 @@ type Config struct {
 	// Logger receives the projector's few log lines (start, retries,
 	// poisoned records). Nil means slog.Default().
 	Logger *slog.Logger
+
+	// Control, when set, makes the projector step out of its consumer
+	// group while a rebuild swaps the projection's tables (see Control).
+	// Nil: the projector never checks.
+	Control *Control
 }
 
 // Validate reports every problem with c at once.

@@ -33,6 +33,16 @@ func (p *Projector) gather(ctx context.Context, batch bus.Batch) bus.Batch {
 	return batch
 }
 
+// commitMarker reports whether r is a snapshot committed marker: the end of
+// a snapshot on its partition, after which a fetch need not linger.
+func commitMarker(r bus.Record) bool {
+	if _, marker := r.Header(bus.PartitionMetadata); !marker {
+		return false
+	}
+	e, err := events.Decode(r.Value)
+	return err == nil && e.Type == events.SnapshotCommitted
+}
+
 // openSnapshot reports whether batch holds a snapshot started marker whose
 // commit marker on the same partition it does not hold. Only markers
 // (records routed to an explicit partition) are decoded.

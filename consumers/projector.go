@@ -37,6 +37,7 @@ type Projector struct {
 	cfg        Config
 	group      string
 	consumer   *bus.BatchConsumer
+	swap       swapWatch // Config.Control's handshake (control.go)
 	log        *slog.Logger
 
 	running atomic.Bool
@@ -55,11 +56,12 @@ func NewProjector(ctx context.Context, projection Projection, conn driver.Conn, 
 		return nil, fmt.Errorf("validating projector config: %w", err)
 	}
 	cfg = cfg.withDefaults()
+	cfg.BatchSize = armed.batchSizeOr(cfg.BatchSize)
 	group := Group(projection.Name())
 	consumerCfg := cfg.Consumer
 	consumerCfg.Group = group
 	consumerCfg.Logger = cfg.Logger
-	consumer, err := bus.NewBatchConsumer(ctx, bus.BatchConsumerConfig{ConsumerConfig: consumerCfg, Topics: []string{cfg.Topic}})
+	consumer, err := bus.NewBatchConsumer(ctx, bus.BatchConsumerConfig{ConsumerConfig: consumerCfg, Topics: []string{cfg.Topic}, Boundary: commitMarker})
 	if err != nil {
 		return nil, fmt.Errorf("starting projector %s: %w", projection.Name(), err)
 	}
@@ -88,7 +90,7 @@ func (p *Projector) Run(ctx context.Context) error {
 	defer p.running.Store(false)
 	p.log.InfoContext(ctx, "projector running", "once", p.cfg.Once)
 	for {
-		batch, err := p.fetch(ctx)
+		batch, err := p.nextBatch(ctx)
 		if err != nil {
 			return p.exit(ctx, err)
 		}
@@ -143,6 +145,7 @@ func (p *Projector) fetch(ctx context.Context) (bus.Batch, error) {
 
 // process decodes, applies and commits one batch.
 func (p *Projector) process(ctx context.Context, batch bus.Batch) error {
+	armed.reach(AfterFetch)
 	evs, err := p.decode(ctx, batch)
 	if err != nil {
 		return err
@@ -155,12 +158,14 @@ func (p *Projector) process(ctx context.Context, batch bus.Batch) error {
 			return fmt.Errorf("applying %d events to projection %s: %w", len(evs), p.projection.Name(), err)
 		}
 	}
+	armed.reach(AfterApply)
 	err = p.retry(ctx, "committing", bus.Retryable, func(ctx context.Context) error {
 		return p.consumer.Commit(ctx, batch)
 	})
 	if err != nil {
 		return err
 	}
+	armed.reach(AfterCommit)
 	p.stats.batches.Add(1)
 	p.stats.events.Add(uint64(len(evs)))
 	return nil
@@ -216,7 +221,7 @@ func (p *Projector) caughtUp(ctx context.Context) (bool, error) {
 func (p *Projector) Close() error {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
-		if err := p.consumer.Close(); err != nil {
+		if err := p.currentConsumer().Close(); err != nil {
 			p.closeErr = fmt.Errorf("closing projector %s: %w", p.projection.Name(), err)
 		}
 	})

@@ -25,7 +25,7 @@ func benchCommand() *cli.Command {
 			&cli.BoolFlag{Name: flagJSON, Usage: "print JSON lines"},
 			&cli.BoolFlag{Name: flagWithOthers, Usage: "ingest the other configured repositories first (untimed)"},
 			&cli.StringSliceFlag{Name: flagProjector, Usage: "projector to wait for (repeatable; default all)"},
-			&cli.BoolFlag{Name: flagRebuild, Usage: "then time rebuilding every projection from the whole log into a fresh database"},
+			&cli.BoolFlag{Name: flagRebuild, Usage: "then time `repodelta rebuild` of the projections from the whole log (shadow tables, swap)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -60,6 +60,7 @@ func benchCommand() *cli.Command {
 					r.Duration.Seconds(), r.Ingest.Seconds(), (r.Duration - r.Ingest).Seconds(), r.Source)
 				switch {
 				case r.Step == "rebuild":
+					fmt.Fprintf(c.App.Writer, "%-13s %.0f events/s into all projections\n", "", float64(r.Events)/r.Duration.Seconds())
 					last := res[len(res)-2]
 					fmt.Fprintf(c.App.Writer, "%-13s the last delta was %.1fx faster than this rebuild\n", "", r.Duration.Seconds()/last.Duration.Seconds())
 				case i > 0:

@@ -36,9 +36,11 @@ func newApp() *cli.App {
 			runCommand(),
 			ingestCommand(),
 			projectCommand(),
+			rebuildCommand(),
 			statusCommand(),
 			brokerCommand(),
 			benchCommand(),
+			verifyCommand(),
 		},
 	}
 }

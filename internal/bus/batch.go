@@ -30,6 +30,12 @@ type BatchConsumerConfig struct {
 	// a batch ends when no record follows within Linger (the log is
 	// drained), when it is full, or at Fetch's maxWait. Zero means 20ms.
 	Linger time.Duration
+
+	// Boundary, if set, reports whether a record ends a unit of work (for
+	// projectors: a snapshot's commit marker). After such a record Fetch
+	// takes only what has already arrived instead of lingering, so the
+	// end of a snapshot is not held back by Linger.
+	Boundary func(Record) bool
 }
 
 // Validate reports every problem with c at once.
@@ -125,7 +131,11 @@ func (c *BatchConsumer) Fetch(ctx context.Context, limit int, maxWait time.Durat
 		linger = 20 * time.Millisecond
 	}
 	for len(batch) < limit && time.Now().Before(deadline) {
-		m, err := c.fetchWithin(ctx, min(time.Until(deadline), linger))
+		wait := linger
+		if c.cfg.Boundary != nil && c.cfg.Boundary(batch[len(batch)-1]) {
+			wait = boundaryWait
+		}
+		m, err := c.fetchWithin(ctx, min(time.Until(deadline), wait))
 		if err != nil {
 			if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 				c.pending = c.fetchError(err)
@@ -136,6 +146,11 @@ func (c *BatchConsumer) Fetch(ctx context.Context, limit int, maxWait time.Durat
 	}
 	return batch, nil
 }
+
+// boundaryWait is how long Fetch waits for a record after a Boundary one:
+// long enough to take records already fetched ahead, too short to wait for
+// new ones.
+const boundaryWait = time.Millisecond
 
 // fetchWithin fetches the next record if one comes within d.
 func (c *BatchConsumer) fetchWithin(ctx context.Context, d time.Duration) (kafka.Message, error) {

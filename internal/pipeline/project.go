@@ -110,6 +110,7 @@ func project(ctx context.Context, o Options, s *Services, cfg *config.Config, pr
 		r, err := consumers.NewProjector(ctx, p, conn, consumers.Config{
 			Consumer: bus.ConsumerConfig{Brokers: s.Brokers, Partitions: cfg.Partitions},
 			Topic:    cfg.Topic, Poison: poison, Once: once, Logger: o.logger(),
+			Control: consumers.NewControl(o.database()), // steps aside while a rebuild swaps (rebuild.go)
 		})
 		if err != nil {
 			return err
