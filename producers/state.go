@@ -114,28 +114,27 @@ func (s *State) known(seed uint64) Known {
 	if s.Seed != seed || len(s.Packages) == 0 {
 		return nil
 	}
-	byRaw := make(map[uint64]string, len(s.Packages))
+	byRaw := make(knownState, len(s.Packages))
 	for key, p := range s.Packages {
 		if p.Raw != 0 {
-			byRaw[p.Raw] = key
+			byRaw[p.Raw] = knownEntry{key: key, checksum: p.Checksum}
 		}
 	}
 	if len(byRaw) == 0 {
 		return nil
 	}
-	return knownState{state: s, byRaw: byRaw}
+	return byRaw
 }
 
 // knownState is a State indexed by raw hash.
-type knownState struct {
-	state *State
-	byRaw map[uint64]string
+type knownState map[uint64]knownEntry
+
+type knownEntry struct {
+	key      string
+	checksum events.Checksum
 }
 
 func (k knownState) Lookup(raw uint64) (string, events.Checksum, bool) {
-	key, ok := k.byRaw[raw]
-	if !ok {
-		return "", 0, false
-	}
-	return key, k.state.Packages[key].Checksum, true
+	e, ok := k[raw]
+	return e.key, e.checksum, ok
 }
