@@ -80,5 +80,19 @@
 // (insert_quorum with select_sequential_consistency); only a single server
 // is tested.
 //
+// # Rebuilds and fault points
+//
+// A Projector given a Control (Config.Control) checks, between batches and
+// about once a second while it waits for records, whether a rebuild asks to
+// swap its projection's tables (projector_control). While one does, it
+// commits nothing more, leaves its consumer group and waits; when the swap
+// is done (or its heartbeat is a minute stale) it rejoins, from the
+// group's committed offsets, which the rebuild has set to where the rebuilt
+// tables end. See internal/pipeline's Rebuild.
+//
+// REPODELTA_FAILPOINT (failpoint.go) kills the process at a chosen point of
+// the loop — after fetching, after applying, after committing — for the
+// crash tests; unset, it costs one nil check per point.
+//
 // Package consumers/projectortest holds the suite every projection passes.
 package consumers
