@@ -24,11 +24,18 @@ test: deps
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-# bench-pipeline: the producer figures, then the pipeline end to end.
+# bench-pipeline: the producer figures, then the pipeline end to end: from
+# the .xz indexes, and from the same indexes uncompressed (as apt keeps
+# them), where decompression does not bound the delta.
+CORPUS ?= ../shared/corpus/debian
 bench-pipeline: deps build
 	./scripts/bench-producer
 	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --projector packages \
-		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
+		$(CORPUS)/bookworm_main_amd64_Packages.xz $(CORPUS)/bookworm-point_main_amd64_Packages.xz
+	plain=$$(mktemp -d) && xz -dc $(CORPUS)/bookworm_main_amd64_Packages.xz > $$plain/bookworm_Packages && \
+		xz -dc $(CORPUS)/bookworm-point_main_amd64_Packages.xz > $$plain/bookworm-point_Packages && \
+		./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --projector packages \
+			$$plain/bookworm_Packages $$plain/bookworm-point_Packages; status=$$?; rm -rf $$plain; exit $$status
 	./bin/repodelta --data-dir $$(mktemp -d) --config examples/bookworm.yaml bench --with-others --rebuild \
 		../shared/corpus/debian/bookworm_main_amd64_Packages.xz ../shared/corpus/debian/bookworm-point_main_amd64_Packages.xz
 

@@ -82,7 +82,9 @@ func replayLog(t *testing.T, e *env, suffix string, log []record) error {
 	if err := bus.EnsureTopic(ctx, e.opts.KafkaBrokers, topic, 4); err != nil {
 		return err
 	}
-	w := &kafka.Writer{Addr: kafka.TCP(e.opts.KafkaBrokers...), Topic: topic, RequiredAcks: kafka.RequireAll,
+	// A transport of its own: the default one may hold metadata from before
+	// the topic existed (see internal/bus).
+	w := &kafka.Writer{Addr: kafka.TCP(e.opts.KafkaBrokers...), Topic: topic, RequiredAcks: kafka.RequireAll, Transport: &kafka.Transport{},
 		Balancer: kafka.BalancerFunc(func(m kafka.Message, _ ...int) int { return m.Partition })}
 	msgs := make([]kafka.Message, len(log))
 	for i, r := range log {
