@@ -26,9 +26,9 @@ import (
 // counted over all its projectors, and batch-size overrides
 // Config.BatchSize so that a small input still makes several batches.
 //
-// The variable is read once, when the package is initialised; unset (the
-// production case), every failpoint is a load of a nil pointer. An
-// unparsable value disarms it and is reported on stderr once.
+// Only cmd reads the environment: the CLI passes the variable's value to
+// ArmFailpoint at start. Unarmed (the production case), every failpoint is
+// a load of a nil pointer.
 const FailpointEnv = "REPODELTA_FAILPOINT"
 
 // The failpoints of the projector loop.
@@ -47,21 +47,24 @@ type failpoint struct {
 	kill      func()
 }
 
-// armed is the failpoint FailpointEnv armed, or nil.
-var armed = armFromEnv()
+// armed is the failpoint ArmFailpoint armed, or nil.
+var armed *failpoint
 
-func armFromEnv() *failpoint {
-	v := os.Getenv(FailpointEnv)
-	if v == "" {
+// ArmFailpoint arms the failpoint spec describes (FailpointEnv's format);
+// an empty spec disarms. Call it before starting projectors, from one
+// goroutine.
+func ArmFailpoint(spec string) error {
+	if spec == "" {
+		armed = nil
 		return nil
 	}
-	fp, err := parseFailpoint(v)
+	fp, err := parseFailpoint(spec)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "repodelta: ignoring %s: %v\n", FailpointEnv, err)
-		return nil
+		return fmt.Errorf("%s: %w", FailpointEnv, err)
 	}
 	fp.kill = killSelf
-	return fp
+	armed = fp
+	return nil
 }
 
 // parseFailpoint parses FailpointEnv's value.

@@ -57,3 +57,14 @@ func TestNoFailpointCostsNothing(t *testing.T) {
 	assert.Equal(t, 5000, fp.batchSizeOr(5000))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { fp.reach(AfterApply) }))
 }
+
+func TestArmFailpointArmsAndDisarms(t *testing.T) {
+	t.Cleanup(func() { armed = nil })
+	require.NoError(t, ArmFailpoint("after-commit:2,batch-size=7"))
+	require.NotNil(t, armed)
+	assert.Equal(t, 7, armed.batchSizeOr(5000))
+	require.NoError(t, ArmFailpoint(""))
+	assert.Nil(t, armed)
+	assert.ErrorContains(t, ArmFailpoint("before-lunch"), FailpointEnv)
+	assert.Nil(t, armed, "a bad value arms nothing")
+}

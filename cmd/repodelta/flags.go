@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/repodelta/repodelta/consumers"
 	"github.com/repodelta/repodelta/producers/debian"
 	"github.com/repodelta/repodelta/producers/formats"
 	"github.com/repodelta/repodelta/producers/input"
@@ -56,6 +57,15 @@ func inputFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagIndexPath, Value: "main/binary-amd64/Packages",
 			Usage: "the index's path in the release file (uncompressed name)"},
 	}
+}
+
+// before runs ahead of every command: the memory limit, and the crash
+// tests' failpoint (consumers.FailpointEnv) when the environment arms one.
+func before(c *cli.Context) error {
+	if err := applyMemoryLimit(c); err != nil {
+		return err
+	}
+	return consumers.ArmFailpoint(os.Getenv(consumers.FailpointEnv))
 }
 
 // applyMemoryLimit sets the Go runtime's soft memory limit from the flag,

@@ -29,7 +29,7 @@ func newApp() *cli.App {
 		Usage:                "keep package-repository metadata up to date by moving only what changed",
 		EnableBashCompletion: true,
 		Flags:                globalFlags(),
-		Before:               applyMemoryLimit,
+		Before:               before,
 		Commands: []*cli.Command{
 			parseCommand(),
 			diffCommand(),
