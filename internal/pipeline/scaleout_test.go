@@ -2,12 +2,16 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/segmentio/kafka-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -95,20 +99,30 @@ func (e *env) updatesAndSecurity(sources map[string]string) *config.Config {
 
 func TestTwoProjectorProcessesEqualOne(t *testing.T) {
 	e := newEnv(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	prefix := strings.ReplaceAll(e.topic, "-", "_") + "_"
-	a, b := newMember(t, e, e.opts.Database, prefix, false), newMember(t, e, e.opts.Database, prefix, false)
-	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	a.run(ctx, &wg, errs)
-	b.run(ctx, &wg, errs)
-	time.Sleep(3 * time.Second) // let both join the groups before the first snapshot
+	bin := buildCLI(t)
+	cfgFile := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(cfgFile, []byte(fmt.Sprintf("topic: %s\npartitions: 4\n", e.topic)), 0o644))
+	var s pipeline.Services
+	defer s.Close()
+	// The topic exists before the processes subscribe to it.
+	require.NoError(t, bus.EnsureTopic(context.Background(), e.opts.KafkaBrokers, e.topic, 4))
+	for range 2 {
+		cmd := e.cli(bin, cfgFile, "project")
+		var out lockedBuffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		require.NoError(t, cmd.Start())
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			if t.Failed() {
+				t.Logf("%s:\n%s", cmd.Args, out.String())
+			}
+		})
+	}
+	waitMembers(t, e, 2)
 
 	start := time.Now()
 	sources := map[string]string{}
-	var s pipeline.Services
-	defer s.Close()
 	for i, r := range scaleOutRounds {
 		if i > 0 {
 			// Snapshot times have whole seconds: a tie is broken by repository
@@ -117,34 +131,81 @@ func TestTwoProjectorProcessesEqualOne(t *testing.T) {
 			time.Sleep(1100 * time.Millisecond)
 		}
 		sources[r[0]] = r[1]
-		_, err := pipeline.Ingest(ctx, e.opts, &s, e.updatesAndSecurity(sources), []string{r[0]}, true)
+		_, err := pipeline.Ingest(context.Background(), e.opts, &s, e.updatesAndSecurity(sources), []string{r[0]}, true)
 		require.NoError(t, err)
 	}
-	waitPromoted(t, e, a.conn, prefix, map[string]uint64{"bookworm-updates": 3, "bookworm-security": 2}, errs)
-	t.Logf("two members projected the %d snapshots in %s", len(scaleOutRounds), time.Since(start).Round(time.Millisecond))
-	cancel()
-	wg.Wait()
-	for i := range a.projectors {
-		sa, sb := a.projectors[i].Stats(), b.projectors[i].Stats()
-		t.Logf("%s: member a %d events, member b %d events", a.projectors[i].Group(), sa.Events, sb.Events)
-		assert.NotZero(t, sa.Events, "member a of %s got partitions", a.projectors[i].Group())
-		assert.NotZero(t, sb.Events, "member b of %s got partitions", b.projectors[i].Group())
+	waitPromoted(t, e, e.conn, "", map[string]uint64{"bookworm-updates": 3, "bookworm-security": 2}, nil)
+	t.Logf("two processes projected the %d snapshots in %s", len(scaleOutRounds), time.Since(start).Round(time.Millisecond))
+	groups := assignments(t, e)
+	require.Len(t, groups, len(pipeline.ProjectionNames()))
+	t.Logf("partitions per member: %v", groups)
+	for group, parts := range groups {
+		require.Len(t, parts, 2, "%s has two members", group)
+		for _, n := range parts {
+			assert.NotZero(t, n, "every member of %s has partitions: %v", group, parts)
+		}
 	}
 
 	ref := e.opts.Database + "_one"
 	require.NoError(t, e.conn.Exec(context.Background(), "CREATE DATABASE IF NOT EXISTS "+ref))
 	t.Cleanup(func() { _ = e.conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+ref) })
-	one := newMember(t, e, ref, prefix+"one_", true)
+	prefix := strings.ReplaceAll(e.topic, "-", "_") + "_one_"
+	one := newMember(t, e, ref, prefix, true)
 	start = time.Now()
-	var wg1 sync.WaitGroup
-	one.run(context.Background(), &wg1, errs)
-	wg1.Wait()
-	t.Logf("one member replayed the log in %s", time.Since(start).Round(time.Millisecond))
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	one.run(context.Background(), &wg, errs)
+	wg.Wait()
+	t.Logf("one process replayed the log in %s", time.Since(start).Round(time.Millisecond))
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)
 	}
 	assertSameViews(t, e.conn, ref, e.opts.Database, append(currentViews, historyViews...))
+}
+
+// waitMembers waits until every projection's group has n members.
+func waitMembers(t *testing.T, e *env, n int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		done := true
+		for _, parts := range assignments(t, e) {
+			done = done && len(parts) == n
+		}
+		if done {
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "the processes never joined the groups: %v", assignments(t, e))
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// assignments returns, per projection group, how many partitions of e's
+// topic each member holds.
+func assignments(t *testing.T, e *env) map[string][]int {
+	t.Helper()
+	c := &kafka.Client{Addr: kafka.TCP(e.opts.KafkaBrokers...), Transport: &kafka.Transport{}}
+	groups := make([]string, 0, 4)
+	for _, name := range pipeline.ProjectionNames() {
+		groups = append(groups, consumers.Group(name))
+	}
+	resp, err := c.DescribeGroups(context.Background(), &kafka.DescribeGroupsRequest{GroupIDs: groups})
+	require.NoError(t, err)
+	out := map[string][]int{}
+	for _, g := range resp.Groups {
+		out[g.GroupID] = []int{}
+		for _, m := range g.Members {
+			n := 0
+			for _, tp := range m.MemberAssignments.Topics {
+				if tp.Topic == e.topic {
+					n += len(tp.Partitions)
+				}
+			}
+			out[g.GroupID] = append(out[g.GroupID], n)
+		}
+	}
+	return out
 }
 
 // waitPromoted waits until every projection's watermarks show the given
@@ -166,10 +227,12 @@ func waitPromoted(t *testing.T, e *env, conn driver.Conn, prefix string, want ma
 		if done {
 			return
 		}
-		select {
-		case err := <-errs:
-			require.NoError(t, err)
-		default:
+		if errs != nil {
+			select {
+			case err := <-errs:
+				require.NoError(t, err)
+			default:
+			}
 		}
 		require.True(t, time.Now().Before(deadline), "snapshots not promoted in time")
 		time.Sleep(100 * time.Millisecond)
