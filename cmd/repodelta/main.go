@@ -1,5 +1,3 @@
-// Command repodelta parses package repository indexes, publishes the
-// packages that changed, and projects them into ClickHouse.
 package main
 
 import (
