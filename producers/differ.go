@@ -60,12 +60,18 @@ func NewDiffer(prev *State, snap Snapshot, sink Sink) (*Differ, error) {
 // Add compares one package with the previous state and emits appeared or
 // changed for it when it differs.
 func (d *Differ) Add(e *Entry) error {
+	old, existed := d.prev.Packages[e.Key]
 	n := len(d.next.Packages)
-	d.next.insert(e.Key, PackageState{Project: e.Project, Version: e.Package.Version, Checksum: e.Checksum, Raw: e.Raw})
+	p := PackageState{Project: e.Project, Version: e.Package.Version, Checksum: e.Checksum, Raw: e.Raw}
+	if existed && old.Checksum == e.Checksum && old.Version == p.Version {
+		p.Version = old.Version // the previous state's copy: no new one
+		d.next.place(e.Key, p)
+	} else {
+		d.next.insert(e.Key, p)
+	}
 	if len(d.next.Packages) == n {
 		return fmt.Errorf("adding %s to snapshot %d: key listed twice", e.Key, d.snap.Sequence)
 	}
-	old, existed := d.prev.Packages[e.Key]
 	var typ events.Type
 	switch {
 	case !existed:

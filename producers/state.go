@@ -65,6 +65,13 @@ func (s *State) Put(key string, p PackageState) {
 
 // insert records a package whose key the state does not hold.
 func (s *State) insert(key string, p PackageState) {
+	p.Version = strings.Clone(p.Version)
+	s.place(key, p)
+}
+
+// place is insert for a package whose strings the state may keep as they
+// are (they do not point into an index being parsed).
+func (s *State) place(key string, p PackageState) {
 	ps := s.Projects[p.Project]
 	if ps == nil {
 		// Clone: the caller's strings may point into a whole index stanza.
@@ -72,7 +79,6 @@ func (s *State) insert(key string, p PackageState) {
 		s.Projects[ps.Name] = ps
 	}
 	p.Project = ps.Name
-	p.Version = strings.Clone(p.Version)
 	s.Packages[key] = p
 	ps.Checksum = ps.Checksum.Add(key, p.Checksum)
 	ps.Keys = append(ps.Keys, key)

@@ -51,7 +51,7 @@ func (k *keyer) flush(fn func(*producers.Entry) error) error {
 			return versions.DebianCompare(run[i].pkg.Version, run[j].pkg.Version) > 0
 		})
 	}
-	base := run[0].pkg.Name + "/" + run[0].pkg.Architecture
+	base := baseKey(run[0])
 	_, plainTaken := k.seen[base]
 	for i, p := range run {
 		if i > 0 && p.pkg.Version == run[i-1].pkg.Version {
@@ -69,7 +69,12 @@ func (k *keyer) flush(fn func(*producers.Entry) error) error {
 				return err
 			}
 		}
-		if sum, dup := k.seen[key]; dup {
+		var sum events.Checksum
+		dup := false
+		if i > 0 || plainTaken { // otherwise key is base, which seen lacks
+			sum, dup = k.seen[key]
+		}
+		if dup {
 			if sum == p.checksum {
 				continue // the same package listed twice: keep one
 			}
@@ -82,6 +87,18 @@ func (k *keyer) flush(fn func(*producers.Entry) error) error {
 		}
 	}
 	return nil
+}
+
+// baseKey returns "name/architecture" of p: for a known stanza, the key it
+// had when that was its plain key (the previous state's string, so
+// nothing is built).
+func baseKey(p *parsed) string {
+	name, arch := p.pkg.Name, p.pkg.Architecture
+	if k := p.knownKey; p.light && len(k) == len(name)+1+len(arch) &&
+		strings.HasPrefix(k, name) && k[len(name)] == '/' && strings.HasSuffix(k, arch) {
+		return k
+	}
+	return name + "/" + arch
 }
 
 // parseWhole replaces a light stanza's package by the whole one: the
