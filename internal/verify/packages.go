@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
@@ -54,21 +55,10 @@ func repairPackages(ctx context.Context, conn driver.Conn, db string, c *Check, 
 	}
 	for start := 0; start < len(wrong); start += keysPerMutation {
 		end := min(start+keysPerMutation, len(wrong))
-		also := fmt.Sprintf("(repository_id, key, sequence) NOT IN (%s)", joinComma(keep[start:end]))
+		also := fmt.Sprintf("(repository_id, key, sequence) NOT IN (%s)", strings.Join(keep[start:end], ", "))
 		if err := deleteKeys(ctx, conn, db, c.Table, c.Key, wrong[start:end], also); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func joinComma(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
