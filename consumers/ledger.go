@@ -20,6 +20,18 @@ type Snapshot struct {
 	Time             time.Time
 	Partitions       int32 // copies of the commit marker, one per partition
 	Counts           events.Counts
+	// At is the offset of the commit marker's copy on partition 0: the
+	// order of snapshots in the log, the same in every replay. Snapshots
+	// are promoted in this order, so what a promotion writes (history rows,
+	// the versions of aggregates spanning repositories) does not depend on
+	// where batches happened to end.
+	At int64
+}
+
+// CompareLogOrder orders snapshots as their commits stand in the log
+// (Snapshot.At), then by repository and sequence.
+func CompareLogOrder(a, b Snapshot) int {
+	return cmp.Or(cmp.Compare(a.At, b.At), cmp.Compare(a.Repository.ID(), b.Repository.ID()), cmp.Compare(a.Sequence, b.Sequence))
 }
 
 // Ledger keeps one projector's snapshot bookkeeping in the shared tables
@@ -57,8 +69,8 @@ func NewLedger(database, projector string) *Ledger {
 // Record writes the commit markers of batch to snapshot_markers and
 // returns the snapshots, among those the batch has commit markers of, whose
 // marker is now recorded for every partition — by this batch or earlier
-// ones, by this process or another. They come ordered by repository id
-// and sequence. Record is idempotent.
+// ones, by this process or another. They come in log order
+// (CompareLogOrder). Record is idempotent.
 func (l *Ledger) Record(ctx context.Context, conn driver.Conn, batch []Event) ([]Snapshot, error) {
 	markers := commitMarkers(batch)
 	if len(markers) == 0 {
@@ -73,12 +85,12 @@ func (l *Ledger) Record(ctx context.Context, conn driver.Conn, batch []Event) ([
 		return nil, err
 	}
 	out := make([]Snapshot, 0, len(complete))
-	for k := range complete {
-		out = append(out, candidates[k])
+	for k, at := range complete {
+		s := candidates[k]
+		s.At = at
+		out = append(out, s)
 	}
-	slices.SortFunc(out, func(a, b Snapshot) int {
-		return cmp.Or(cmp.Compare(a.Repository.ID(), b.Repository.ID()), cmp.Compare(a.Sequence, b.Sequence))
-	})
+	slices.SortFunc(out, CompareLogOrder)
 	return out, nil
 }
 
@@ -139,8 +151,8 @@ func (l *Ledger) insertMarkers(ctx context.Context, conn driver.Conn, markers []
 }
 
 // complete returns which of candidates have a recorded commit marker for
-// every partition.
-func (l *Ledger) complete(ctx context.Context, conn driver.Conn, candidates map[snapshotKey]Snapshot) (map[snapshotKey]bool, error) {
+// every partition, with the offset of their partition 0 copy.
+func (l *Ledger) complete(ctx context.Context, conn driver.Conn, candidates map[snapshotKey]Snapshot) (map[snapshotKey]int64, error) {
 	repos := make([]string, 0, len(candidates))
 	lowest := uint64(0)
 	for k := range candidates {
@@ -151,7 +163,8 @@ func (l *Ledger) complete(ctx context.Context, conn driver.Conn, candidates map[
 			lowest = k.sequence
 		}
 	}
-	rows, err := conn.Query(ctx, "SELECT repository, sequence, toUInt64(uniqExactIf(partition, partition < partitions)) AS seen, toUInt64(max(partitions)) AS want"+
+	rows, err := conn.Query(ctx, "SELECT repository, sequence, toUInt64(uniqExactIf(partition, partition < partitions)) AS seen, toUInt64(max(partitions)) AS want,"+
+		" toInt64(minIf(offset, partition = 0)) AS at"+
 		" FROM "+l.database+".snapshot_markers"+
 		" WHERE projector = ? AND has(?, repository) AND sequence >= ?"+
 		" GROUP BY repository, sequence", l.projector, repos, lowest)
@@ -159,17 +172,18 @@ func (l *Ledger) complete(ctx context.Context, conn driver.Conn, candidates map[
 		return nil, fmt.Errorf("reading snapshot markers of %s: %w", l.projector, err)
 	}
 	defer rows.Close()
-	out := make(map[snapshotKey]bool, len(candidates))
+	out := make(map[snapshotKey]int64, len(candidates))
 	for rows.Next() {
 		var (
 			k          snapshotKey
 			seen, want uint64
+			at         int64
 		)
-		if err := rows.Scan(&k.repository, &k.sequence, &seen, &want); err != nil {
+		if err := rows.Scan(&k.repository, &k.sequence, &seen, &want, &at); err != nil {
 			return nil, fmt.Errorf("reading snapshot markers of %s: %w", l.projector, err)
 		}
 		if _, ok := candidates[k]; ok && seen >= want {
-			out[k] = true
+			out[k] = at
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -32,6 +32,12 @@ func commit(repo events.Repository, seq uint64, part, parts int32) consumers.Eve
 	}
 }
 
+// at moves a marker copy to offset off of its partition.
+func at(e consumers.Event, off int64) consumers.Event {
+	e.Offset = off
+	return e
+}
+
 func started(repo events.Repository, seq uint64, part, parts int32) consumers.Event {
 	e := commit(repo, seq, part, parts)
 	e.Type = events.SnapshotStarted
@@ -80,9 +86,14 @@ func TestLedgerRecordReturnsSnapshotsCompleteOnEveryPartition(t *testing.T) {
 			want:    [][]uint64{nil},
 		},
 		{
-			name:    "snapshots complete together come in repository and sequence order",
-			batches: [][]consumers.Event{{commit(repoB, 1, 0, 1), commit(repoA, 2, 0, 1), commit(repoA, 1, 0, 1)}},
-			want:    [][]uint64{{1, 2, 1}}, // a@1, a@2, b@1
+			name:    "snapshots complete together come in log order",
+			batches: [][]consumers.Event{{at(commit(repoA, 2, 0, 1), 30), at(commit(repoB, 1, 0, 1), 20), at(commit(repoA, 1, 0, 1), 10)}},
+			want:    [][]uint64{{1, 1, 2}}, // a@1, b@1, a@2: their offsets on partition 0
+		},
+		{
+			name:    "log order is where the partition 0 copy stands",
+			batches: [][]consumers.Event{{at(commit(repoA, 1, 1, 2), 5), at(commit(repoB, 3, 1, 2), 9), at(commit(repoB, 3, 0, 2), 30), at(commit(repoA, 1, 0, 2), 40)}},
+			want:    [][]uint64{{3, 1}}, // b@3 (30) before a@1 (40), whatever partition 1 says
 		},
 	}
 	for _, tt := range tests {

@@ -66,11 +66,16 @@ func partitionsOf(ctx context.Context, c *kafka.Client, topic string) ([]int, er
 }
 
 // committedOffsets returns the group's committed offset per partition (-1
-// where it committed nothing).
+// where it committed nothing). A group the broker does not know yet (its
+// first member is still joining; kfake then answers GROUP_ID_NOT_FOUND)
+// has committed nothing.
 func committedOffsets(ctx context.Context, c *kafka.Client, group, topic string, partitions []int) (map[int]int64, error) {
 	resp, err := c.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: partitions}})
 	if err == nil {
 		err = resp.Error
+	}
+	if errors.Is(err, kafka.GroupIdNotFound) {
+		return map[int]int64{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fetching committed offsets: %w", err)

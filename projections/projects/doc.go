@@ -23,8 +23,9 @@
 //     partitioned by (repository_id, sequence).
 //  2. Record the batch's commit markers; get the snapshots now complete.
 //  3. Promote each complete snapshot the watermarks do not show yet, in
-//     the order the snapshots were taken (snapshot time, then repository
-//     id and sequence): project history records changes in that order.
+//     log order (consumers.CompareLogOrder: where its commit marker stands
+//     on partition 0): project history records changes in that order, the
+//     same in every replay whatever the batch boundaries.
 //  4. Advance the watermarks, and drop the snapshot's pending partition
 //     with those of the snapshots aborted since the previous one.
 //

@@ -1,7 +1,6 @@
 package projects
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,8 +49,8 @@ func (p *Projection) Name() string { return p.name }
 
 // Apply stages the batch's package events, records its commit markers,
 // and promotes every snapshot that the markers complete and that the
-// projection's watermarks do not show yet, in the order the snapshots were
-// taken, holding the promotion lock. It is idempotent, and several
+// projection's watermarks do not show yet, in log order, holding the
+// promotion lock. It is idempotent, and several
 // processes may apply at once (see the package documentation).
 func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consumers.Event) error {
 	if err := p.stage(ctx, conn, batch); err != nil {
@@ -74,7 +73,7 @@ func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consum
 // promoteComplete promotes the complete snapshots, with the earlier
 // complete snapshots of their repositories that the watermarks do not show
 // yet (another process recorded their last marker and has not promoted
-// them yet), in the order they were taken. The caller holds the lock: the
+// them yet), in log order. The caller holds the lock: the
 // watermarks read here cannot move meanwhile.
 func (p *Projection) promoteComplete(ctx context.Context, conn driver.Conn, complete []consumers.Snapshot) error {
 	committed, err := p.ledger.Committed(ctx, conn)
@@ -86,9 +85,7 @@ func (p *Projection) promoteComplete(ctx context.Context, conn driver.Conn, comp
 		return err
 	}
 	complete = append(earlier, complete...)
-	slices.SortStableFunc(complete, func(a, b consumers.Snapshot) int {
-		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Repository.ID(), b.Repository.ID()), cmp.Compare(a.Sequence, b.Sequence))
-	})
+	slices.SortStableFunc(complete, consumers.CompareLogOrder)
 	for _, s := range complete {
 		if err := p.promoteOnce(ctx, conn, s, committed[s.Repository.ID()]); err != nil {
 			return err
@@ -118,7 +115,7 @@ func (p *Projection) promoteOnce(ctx context.Context, conn driver.Conn, s consum
 // completeBetween lists the snapshots of a repository, after a sequence
 // and before another, whose commit marker the projector has recorded for
 // every partition.
-const completeBetween = `SELECT sequence, any(previous_sequence), any(snapshot_time), toInt32(max(partitions))
+const completeBetween = `SELECT sequence, any(previous_sequence), any(snapshot_time), toInt32(max(partitions)), toInt64(minIf(offset, partition = 0))
 FROM %s.snapshot_markers
 WHERE projector = ? AND repository = ? AND sequence > ? AND sequence < ?
 GROUP BY sequence
@@ -149,7 +146,7 @@ func (p *Projection) earlierComplete(ctx context.Context, conn driver.Conn, comp
 		err := p.queryRows(ctx, conn, fmt.Sprintf(completeBetween, p.database), []any{p.name, id, committed[id], s.Sequence},
 			func(rows driver.Rows) error {
 				e := consumers.Snapshot{Repository: s.Repository}
-				err := rows.Scan(&e.Sequence, &e.PreviousSequence, &e.Time, &e.Partitions)
+				err := rows.Scan(&e.Sequence, &e.PreviousSequence, &e.Time, &e.Partitions, &e.At)
 				if err == nil && !listed[id][e.Sequence] {
 					out = append(out, e)
 				}
