@@ -45,7 +45,9 @@
 //  1. stage the rows of the batch's package events in a pending table;
 //  2. Ledger.Record: write the batch's commit markers to snapshot_markers
 //     and learn which snapshots now have a marker on every partition;
-//  3. promote each of them, in sequence order, with one INSERT … SELECT per
+//  3. promote each of them, in log order (Snapshot.At: where the commit
+//     marker's partition 0 copy stands, so every replay promotes in the
+//     same order whatever the batch boundaries), with one INSERT … SELECT per
 //     visible table: one block, one part, visible at once;
 //  4. Ledger.Advance: move the projector's watermarks to the snapshot.
 //

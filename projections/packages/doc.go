@@ -15,7 +15,7 @@
 //     The table is partitioned by (repository_id, sequence): a snapshot's
 //     staged rows are one partition, dropped whole.
 //  2. Record the batch's commit markers; get the snapshots now complete.
-//  3. Promote each complete snapshot in sequence order: one
+//  3. Promote each complete snapshot in log order (consumers.Snapshot.At): one
 //     INSERT … SELECT from its pending partition into packages_current, one
 //     into package_history_current. Each is a single block (the squashing
 //     thresholds are raised beyond any snapshot, see oneBlock), so a
