@@ -124,8 +124,8 @@ func Rebuild(ctx context.Context, o Options, s *Services, cfg *config.Config, ro
 		return nil, err
 	}
 	defer poison.Close()
-	admin := newGroupAdmin(s.Brokers, cfg.Topic)
-	defer admin.close()
+	admin := bus.NewGroups(s.Brokers, cfg.Topic)
+	defer admin.Close()
 	rr := &rebuilder{o: o, s: s, cfg: cfg, conn: conn, poison: poison, admin: admin}
 
 	rebuilds := make([]*rebuild, len(names))
@@ -169,7 +169,7 @@ type rebuilder struct {
 	cfg    *config.Config
 	conn   driver.Conn
 	poison *bus.Publisher
-	admin  *groupAdmin
+	admin  *bus.Groups
 }
 
 // prepare migrates b's shadow database and, unless it was prepared
@@ -200,7 +200,7 @@ func (r *rebuilder) prepare(ctx context.Context, b *rebuild, ro RebuildOptions) 
 	if !ro.FromTime.IsZero() {
 		offset = -1
 	}
-	offsets, err := r.admin.startOffsets(ctx, offset, ro.FromTime)
+	offsets, err := r.admin.StartOffsets(ctx, offset, ro.FromTime)
 	if err != nil {
 		return err
 	}
@@ -217,10 +217,10 @@ func (r *rebuilder) prepare(ctx context.Context, b *rebuild, ro RebuildOptions) 
 func (r *rebuilder) commit(ctx context.Context, group string, offsets map[int]int64) error {
 	var err error
 	for range 20 {
-		if err = r.admin.waitEmpty(ctx, r.o, group); err != nil {
+		if err = waitEmpty(ctx, r.o, r.admin, group); err != nil {
 			return err
 		}
-		if err = r.admin.commit(ctx, group, offsets); err == nil {
+		if err = r.admin.Commit(ctx, group, offsets); err == nil {
 			return nil
 		}
 		if !sleepCtx(ctx, 500*time.Millisecond) {

@@ -34,7 +34,7 @@ func (r *rebuilder) swap(ctx context.Context, b *rebuild) error {
 	if err := r.conn.Exec(ctx, "DROP DATABASE IF EXISTS "+b.shadow); err != nil {
 		return fmt.Errorf("dropping %s: %w", b.shadow, err)
 	}
-	if err := r.admin.remove(ctx, consumers.Group(b.rebuildName)); err != nil {
+	if err := r.admin.Remove(ctx, consumers.Group(b.rebuildName)); err != nil {
 		r.o.logger().WarnContext(ctx, "the rebuild's consumer group stays", "err", err)
 	}
 	return nil
@@ -43,7 +43,7 @@ func (r *rebuilder) swap(ctx context.Context, b *rebuild) error {
 // swapTables does the swap proper once the live group is empty.
 func (r *rebuilder) swapTables(ctx context.Context, b *rebuild) error {
 	liveGroup := consumers.Group(b.name)
-	if err := r.admin.waitEmpty(ctx, r.o, liveGroup); err != nil {
+	if err := waitEmpty(ctx, r.o, r.admin, liveGroup); err != nil {
 		return err
 	}
 	if err := r.catchUpIfBehind(ctx, b); err != nil {
@@ -57,7 +57,7 @@ func (r *rebuilder) swapTables(ctx context.Context, b *rebuild) error {
 	if err := copyLedger(ctx, r.conn, b.live, b.shadow, b.name, b.rebuildName); err != nil {
 		return err
 	}
-	offsets, err := r.admin.committed(ctx, consumers.Group(b.rebuildName))
+	offsets, err := r.admin.Committed(ctx, consumers.Group(b.rebuildName))
 	if err != nil {
 		return err
 	}

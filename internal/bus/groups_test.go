@@ -1,4 +1,4 @@
-package pipeline
+package bus_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/repodelta/repodelta/internal/testenv"
 )
 
-func TestGroupAdminStartsAtAnOffsetOrATimeAndSetsOffsets(t *testing.T) {
+func TestGroupsStartAtAnOffsetOrATimeAndSetOffsets(t *testing.T) {
 	ctx := context.Background()
 	brokers, topic := testenv.Kafka(t), testenv.Topic(t)
 	require.NoError(t, bus.EnsureTopic(ctx, brokers, topic, 2))
@@ -29,8 +29,8 @@ func TestGroupAdminStartsAtAnOffsetOrATimeAndSetsOffsets(t *testing.T) {
 	require.NoError(t, w.WriteMessages(ctx, msgs...))
 	require.NoError(t, w.Close())
 
-	a := newGroupAdmin(brokers, topic)
-	defer a.close()
+	a := bus.NewGroups(brokers, topic)
+	defer a.Close()
 	for _, c := range []struct {
 		name   string
 		offset int64
@@ -44,23 +44,23 @@ func TestGroupAdminStartsAtAnOffsetOrATimeAndSetsOffsets(t *testing.T) {
 		{"a time after every record is the end", -1, t0.Add(5 * time.Hour), map[int]int64{0: 3, 1: 0}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := a.startOffsets(ctx, c.offset, c.at)
+			got, err := a.StartOffsets(ctx, c.offset, c.at)
 			require.NoError(t, err)
 			assert.Equal(t, c.want, got)
 		})
 	}
 
 	group := "repodelta-test-" + topic
-	require.NoError(t, a.commit(ctx, group, map[int]int64{0: 2, 1: 0}))
-	got, err := a.committed(ctx, group)
+	require.NoError(t, a.Commit(ctx, group, map[int]int64{0: 2, 1: 0}))
+	got, err := a.Committed(ctx, group)
 	require.NoError(t, err)
 	assert.Equal(t, map[int]int64{0: 2, 1: 0}, got)
-	n, err := a.members(ctx, group)
+	n, err := a.Members(ctx, group)
 	require.NoError(t, err)
 	assert.Zero(t, n)
-	require.NoError(t, a.remove(ctx, group))
-	got, err = a.committed(ctx, group)
+	require.NoError(t, a.Remove(ctx, group))
+	got, err = a.Committed(ctx, group)
 	require.NoError(t, err)
 	assert.Empty(t, got, "a removed group has no offsets")
-	require.NoError(t, a.remove(ctx, group), "removing twice is no error")
+	require.NoError(t, a.Remove(ctx, group), "removing twice is no error")
 }
