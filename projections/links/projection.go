@@ -44,9 +44,8 @@ func NewNamed(database, name string) *Projection {
 func (p *Projection) Name() string { return p.name }
 
 // Apply stages the batch's package events, records its commit markers,
-// and promotes every snapshot the markers complete, in sequence order,
-// each after any earlier complete snapshot of its repository not yet
-// promoted. It is idempotent (see the package documentation).
+// and promotes every snapshot the markers complete, in log order, each
+// after any earlier complete snapshot of its repository not yet promoted. It is idempotent (see the package documentation).
 func (p *Projection) Apply(ctx context.Context, conn driver.Conn, batch []consumers.Event) error {
 	return p.projector.Apply(ctx, conn, batch)
 }
